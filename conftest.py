@@ -1,0 +1,50 @@
+"""Fixtures shared by every test: the reference geography and organisations are loaded
+once per test database, and users for each kind of organisation and role are made on
+demand."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from drogscen.accounts.models import Membership, Organisation
+
+
+def load_reference_data() -> None:
+    from drogscen.geo.models import Municipality
+
+    if not Municipality.objects.exists():
+        call_command("load_reference_data", verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("createcachetable", verbosity=0)
+        load_reference_data()
+
+
+@pytest.fixture
+def reference_data(db):
+    """For transactional tests, which empty the database after each test."""
+    call_command("createcachetable", verbosity=0)
+    load_reference_data()
+
+
+@pytest.fixture
+def make_user(db, django_user_model):
+    """make_user("kommun:0180", "editor") → a user with that one membership."""
+    counter = iter(range(1, 10_000))
+
+    def make(code: str | None = None, role: str = "viewer", *, superuser: bool = False):
+        username = f"user{next(counter)}-{(code or 'none').replace(':', '-')}-{role}"
+        if superuser:
+            return django_user_model.objects.create_superuser(username, "", "pw")
+        user = django_user_model.objects.create_user(username, password="pw")
+        if code:
+            Membership.objects.create(
+                user=user, organisation=Organisation.objects.get(code=code), role=role
+            )
+        return user
+
+    return make

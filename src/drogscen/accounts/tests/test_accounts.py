@@ -1,0 +1,78 @@
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from rest_framework.authtoken.models import Token
+
+pytestmark = pytest.mark.django_db
+
+
+def create_user(*args, password="ett-bra-losenord-77"):
+    call_command("create_user", *args, stdin=io.StringIO(password + "\n"), stdout=io.StringIO())
+
+
+def test_create_user_with_organisation_and_role():
+    create_user("anna", "--org", "kommun:0180", "--role", "editor")
+    user = get_user_model().objects.get(username="anna")
+    assert user.check_password("ett-bra-losenord-77")
+    membership = user.memberships.get()
+    assert (membership.organisation.code, membership.role) == ("kommun:0180", "editor")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--org", "kommun:9999", "--role", "editor"], "kommun:9999"),
+        (["--org", "kommun:0180", "--role", "chief"], "chief"),
+    ],
+)
+def test_unknown_organisation_or_role_creates_nothing_and_exits_2(args, message):
+    with pytest.raises(CommandError, match=message) as excinfo:
+        create_user("bertil", *args)
+    assert excinfo.value.returncode == 2
+    assert not get_user_model().objects.filter(username="bertil").exists()
+
+
+def test_a_weak_password_is_refused():
+    with pytest.raises(CommandError) as excinfo:
+        create_user("cecilia", "--org", "region", "--role", "viewer", password="123")
+    assert excinfo.value.returncode == 2
+    assert not get_user_model().objects.filter(username="cecilia").exists()
+
+
+def test_create_token_gives_a_working_api_token(client):
+    create_user("david", "--org", "region", "--role", "viewer")
+    out = io.StringIO()
+    call_command("create_token", "david", stdout=out)
+    key = out.getvalue().strip()
+    assert Token.objects.get(user__username="david").key == key
+    response = client.get("/api/v1/organisations/", HTTP_AUTHORIZATION=f"Token {key}")
+    assert response.status_code == 200
+    assert response.json()["count"] >= 26 + 19 + 6
+
+
+def test_api_without_credentials_is_401_as_json(client):
+    response = client.get("/api/v1/organisations/")
+    assert response.status_code == 401
+    assert "message" in response.json()
+
+
+def test_login_is_throttled_after_repeated_failures(client, make_user, settings):
+    settings.LOGIN_FAILURE_LIMIT = 3
+    user = make_user("region", "viewer")
+    for _ in range(3):
+        response = client.post("/login/", {"username": user.username, "password": "wrong"})
+        assert response.status_code == 200
+    response = client.post("/login/", {"username": user.username, "password": "pw"})
+    assert response.status_code == 200  # refused even with the right password
+    assert "För många misslyckade inloggningsförsök" in response.content.decode()
+
+
+def test_failed_sign_ins_are_in_the_audit_trail(client, make_user):
+    from drogscen.audit.models import AuditEntry
+
+    client.post("/login/", {"username": "nobody-here", "password": "wrong"})
+    entry = AuditEntry.objects.filter(action="sign_in_failed").latest("sequence")
+    assert entry.object_repr == "nobody-here"

@@ -1,0 +1,10 @@
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import path
+
+from drogscen.accounts.views import LoginView
+
+urlpatterns = [
+    path("login/", login_not_required(LoginView.as_view()), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+]

@@ -1,0 +1,19 @@
+import uuid
+
+from drogscen.audit.context import acting
+
+
+class AuditContextMiddleware:
+    """Tags every write and recorded read of a request with its user and a request id."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
+        user = request.user if request.user.is_authenticated else None
+        via = "api" if request.path.startswith("/api/") else "web"
+        with acting(user, via=via, request_id=request.request_id):
+            response = self.get_response(request)
+        response["X-Request-ID"] = request.request_id
+        return response

@@ -1,0 +1,19 @@
+"""Settings for the test suite: the normal settings with a development secret, fast
+password hashing and tasks run inline."""
+
+import os
+
+os.environ.setdefault("DROGSCEN_ALLOW_DEV_SECRET", "1")
+
+from drogscen.config.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+LANGUAGE_CODE = "sv"

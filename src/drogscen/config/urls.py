@@ -1,0 +1,11 @@
+from django.urls import include, path
+
+from drogscen.core.admin import admin_site
+
+urlpatterns = [
+    path("", include("drogscen.dashboards.urls")),
+    path("", include("drogscen.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin_site.urls),
+    path("api/", include(("drogscen.config.api_urls", "api"), namespace="api")),
+]

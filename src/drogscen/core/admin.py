@@ -1,0 +1,43 @@
+"""The admin, for superusers and for the coordination office's upkeep of reference data.
+
+Its permissions come from the same access rules as the pages (core/access.py)."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from drogscen.core import access
+
+
+class DrogscenAdminSite(admin.AdminSite):
+    site_header = _("drogscen administration")
+    site_title = _("drogscen")
+    index_title = _("Reference data and accounts")
+
+    def has_permission(self, request):
+        principal = access.principal_for(request.user)
+        return principal.is_authenticated and (
+            principal.is_superuser or principal.county_wide(access.CHANGE)
+        )
+
+
+admin_site = DrogscenAdminSite(name="admin")
+
+
+class ScopedModelAdmin(admin.ModelAdmin):
+    def get_queryset(self, request):
+        return access.restrict(super().get_queryset(request), request.user, access.VIEW)
+
+    def has_view_permission(self, request, obj=None):
+        return access.can(request.user, access.VIEW, self.model)
+
+    def has_add_permission(self, request):
+        return access.can(request.user, access.ADD, self.model)
+
+    def has_change_permission(self, request, obj=None):
+        return access.can(request.user, access.CHANGE, self.model)
+
+    def has_delete_permission(self, request, obj=None):
+        return access.can(request.user, access.DELETE, self.model)
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)

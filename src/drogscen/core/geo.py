@@ -1,0 +1,171 @@
+"""All geometry work of the project: coordinate systems, areas, point lookups.
+
+Geometry is stored as GeoJSON in WGS84 (EPSG:4326, lon/lat); everything metric
+(areas, distances, buffers) is done in SWEREF 99 TM (EPSG:3006). Keeping it behind this
+module means that a later move to PostGIS is one contained change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import shapely
+from pyproj import CRS, Transformer
+from pyproj.exceptions import CRSError
+from shapely.geometry import mapping, shape
+from shapely.geometry.base import BaseGeometry
+
+WGS84 = "EPSG:4326"
+SWEREF99TM = "EPSG:3006"
+
+
+class GeometryError(ValueError):
+    """A geometry that cannot be used, with a message a user can act on."""
+
+
+@lru_cache(maxsize=32)
+def transformer(source: str, target: str) -> Transformer:
+    # always_xy: GeoJSON and our CSV columns are x/lon first, whatever the CRS's axis order.
+    return Transformer.from_crs(source, target, always_xy=True)
+
+
+def crs_from_user_input(value: str) -> CRS:
+    try:
+        return CRS.from_user_input(value)
+    except CRSError as exc:
+        raise GeometryError(f"unknown coordinate reference system {value!r}") from exc
+
+
+def project_xy(
+    x: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarray, *, source: str, target: str
+) -> tuple[np.ndarray, np.ndarray]:
+    tx, ty = transformer(source, target).transform(
+        np.asarray(x, dtype="float64"), np.asarray(y, dtype="float64")
+    )
+    return np.asarray(tx), np.asarray(ty)
+
+
+def project(geometry: BaseGeometry, *, source: str, target: str) -> BaseGeometry:
+    return shapely.transform(
+        geometry,
+        lambda coords: np.column_stack(
+            project_xy(coords[:, 0], coords[:, 1], source=source, target=target)
+        ),
+    )
+
+
+def from_geojson(geojson: dict[str, Any]) -> BaseGeometry:
+    try:
+        return shape(geojson)
+    except (AttributeError, KeyError, TypeError, ValueError, shapely.errors.GEOSException) as exc:
+        raise GeometryError(f"not a GeoJSON geometry: {exc}") from exc
+
+
+def to_geojson(geometry: BaseGeometry, *, precision: int = 7) -> dict[str, Any]:
+    rounded = shapely.set_precision(geometry, 10**-precision) if precision else geometry
+    return mapping(rounded if not rounded.is_empty else geometry)
+
+
+def to_sweref(geometry: BaseGeometry) -> BaseGeometry:
+    return project(geometry, source=WGS84, target=SWEREF99TM)
+
+
+def to_wgs84(geometry: BaseGeometry) -> BaseGeometry:
+    return project(geometry, source=SWEREF99TM, target=WGS84)
+
+
+def area_m2(geometry_wgs84: BaseGeometry) -> float:
+    return float(to_sweref(geometry_wgs84).area)
+
+
+def representative_point(geometry: BaseGeometry) -> tuple[float, float]:
+    """A point guaranteed to lie inside the polygon (unlike the centroid of a crescent)."""
+    point = geometry.representative_point()
+    return float(point.x), float(point.y)
+
+
+@dataclass(frozen=True)
+class Nearest:
+    key: Hashable | None
+    distance_m: float | None
+
+
+class PolygonIndex:
+    """Which polygon contains each of many points (all in EPSG:3006).
+
+    Polygons listed first win where they overlap, so the caller orders detailed
+    boundaries before generalised ones. Points in no polygon can fall back to the
+    nearest polygon within `fallback_m`: the county's generalised municipality
+    boundaries cut off stretches of shore and islands.
+    """
+
+    def __init__(self, items: Sequence[tuple[Hashable, BaseGeometry]]) -> None:
+        self.keys = [key for key, _ in items]
+        self.geometries = np.array([geometry for _, geometry in items], dtype=object)
+        shapely.prepare(self.geometries)
+        self.tree = shapely.STRtree(self.geometries)
+
+    def locate(
+        self, x: np.ndarray, y: np.ndarray, *, fallback_m: float | None = None
+    ) -> list[Nearest]:
+        points = shapely.points(np.asarray(x, dtype="float64"), np.asarray(y, dtype="float64"))
+        found = np.full(len(points), -1, dtype="int64")
+        if len(points) and len(self.keys):
+            point_idx, geom_idx = self.tree.query(points, predicate="intersects")
+            # The smallest polygon index wins: order of the items is priority.
+            order = np.lexsort((geom_idx, point_idx))
+            point_idx, geom_idx = point_idx[order], geom_idx[order]
+            first = np.unique(point_idx, return_index=True)[1]
+            found[point_idx[first]] = geom_idx[first]
+        result = [
+            Nearest(self.keys[i], 0.0) if i >= 0 else Nearest(None, None) for i in found.tolist()
+        ]
+        missing = np.flatnonzero(found < 0)
+        if fallback_m and len(missing) and len(self.keys):
+            point_idx, geom_idx, distances = self._nearest(points[missing], fallback_m)
+            for p, g, d in zip(point_idx, geom_idx, distances, strict=True):
+                if result[missing[p]].key is None:
+                    result[missing[p]] = Nearest(self.keys[g], float(d))
+        return result
+
+    def distance_to_nearest(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        points = shapely.points(np.asarray(x, dtype="float64"), np.asarray(y, dtype="float64"))
+        distances = np.full(len(points), np.inf)
+        if len(points) and len(self.keys):
+            point_idx, _, d = self._nearest(points, None)
+            np.minimum.at(distances, point_idx, d)
+        return distances
+
+    def _nearest(self, points: np.ndarray, max_distance: float | None):
+        (point_idx, geom_idx), distances = self.tree.query_nearest(
+            points, max_distance=max_distance, return_distance=True, all_matches=False
+        )
+        return point_idx, geom_idx, distances
+
+
+class PointIndex:
+    """Nearest of many reference points (stations), distances in metres (EPSG:3006)."""
+
+    def __init__(self, items: Sequence[tuple[Hashable, float, float]]) -> None:
+        self.keys = [key for key, _, _ in items]
+        self.points = shapely.points(
+            np.array([x for _, x, _ in items], dtype="float64"),
+            np.array([y for _, _, y in items], dtype="float64"),
+        )
+        self.tree = shapely.STRtree(self.points)
+
+    def nearest(self, x: np.ndarray, y: np.ndarray) -> list[Nearest]:
+        points = shapely.points(np.asarray(x, dtype="float64"), np.asarray(y, dtype="float64"))
+        result = [Nearest(None, None)] * len(points)
+        if not len(points) or not len(self.keys):
+            return result
+        (point_idx, geom_idx), distances = self.tree.query_nearest(
+            points, return_distance=True, all_matches=False
+        )
+        for p, g, d in zip(point_idx, geom_idx, distances, strict=True):
+            result[p] = Nearest(self.keys[g], float(d))
+        return result

@@ -1,0 +1,24 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+
+from drogscen.audit.context import acting
+from drogscen.core.demo import DEMO_PASSWORD, demo_users_ensure
+
+
+class Command(BaseCommand):
+    help = "Migrate and load the demo county (idempotent)."
+
+    def handle(self, *args, **options):
+        verbosity = options.get("verbosity", 1)
+        call_command("migrate", interactive=False, verbosity=max(verbosity - 1, 0))
+        call_command("createcachetable", verbosity=0)
+        call_command("load_reference_data", verbosity=verbosity)
+        with acting(None, via="command"):
+            users = demo_users_ensure()
+        self.stdout.write(
+            _("Demo county ready. Demo users (password %(password)s):")
+            % {"password": DEMO_PASSWORD}
+        )
+        for username, code, role, purpose in users:
+            self.stdout.write(f"  {username:<24} {code:<22} {role:<9} {purpose}")

@@ -1,0 +1,39 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from drogscen.accounts.services import organisations_sync
+from drogscen.audit.context import acting
+from drogscen.geo.loaders import ReferenceDataError, reference_data_load
+
+
+class Command(BaseCommand):
+    help = "Load the shipped reference geography and create the organisations (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--refresh",
+            action="store_true",
+            help="overwrite records edited since with the shipped values",
+        )
+
+    def handle(self, *args, refresh=False, **options):
+        with acting(None, via="command"):
+            try:
+                summary = reference_data_load(refresh=refresh)
+            except ReferenceDataError as exc:
+                raise CommandError(str(exc), returncode=2) from exc
+            organisations = organisations_sync()
+        if summary.changed or organisations:
+            self.stdout.write(
+                _(
+                    "Reference data loaded: created %(created)s, updated %(updated)s, "
+                    "%(organisations)s new organisations."
+                )
+                % {
+                    "created": summary.created,
+                    "updated": summary.updated,
+                    "organisations": organisations,
+                }
+            )
+        else:
+            self.stdout.write(_("Reference data already up to date."))

@@ -1,0 +1,308 @@
+"""Loads the reference geography shipped in `geo/data/` (sources and licences in
+`geo/data/SOURCES.md`). Idempotent: a second run changes nothing. A broken file stops
+the load with the file and the line or feature named; nothing is written then."""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from drogscen.core import geo
+from drogscen.geo.models import District, DistrictBoundary, LocalPoliceArea, Municipality, Station
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+MUNICIPALITIES_FILE = "kommuner_stockholms_lan.geojson"
+DETAILED_MUNICIPALITIES_FILE = "kommuner_karna_osm.geojson"
+DISTRICTS_FILE = "stadsdelsforvaltningar.csv"
+# Boundary files and the period each describes (see SOURCES.md).
+DISTRICT_BOUNDARY_FILES = [
+    ("stadsdelsomraden_stockholm.geojson", date(2020, 7, 1), date(2023, 6, 30)),
+    ("stadsdelsomraden_stockholm_2023_osm.geojson", date(2023, 7, 1), None),
+]
+POLICE_AREAS_FILE = "lokalpolisomraden.csv"
+STATIONS_FILE = "stationer_stockholm.geojson"
+STOCKHOLM_CODE = "0180"
+
+
+class ReferenceDataError(ValueError):
+    def __init__(self, path: Path | str, where: str, message: str) -> None:
+        self.path, self.where, self.message = str(path), where, message
+        super().__init__(f"{Path(path).name}, {where}: {message}")
+
+
+@dataclass
+class LoadSummary:
+    # Without refresh, records that exist are left as they are: the coordination office
+    # may have corrected them, and the shipped set is only the start.
+    refresh: bool = False
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+
+    def count(self, kind: str, created: bool, changed: bool) -> None:
+        if created:
+            self.created[kind] = self.created.get(kind, 0) + 1
+        elif changed:
+            self.updated[kind] = self.updated.get(kind, 0) + 1
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
+
+
+def _read_features(path: Path) -> list[dict[str, Any]]:
+    if not path.is_file():
+        raise ReferenceDataError(path, "file", "file is missing")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        line = getattr(exc, "lineno", "?")
+        raise ReferenceDataError(path, f"line {line}", f"not valid JSON: {exc}") from exc
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+        raise ReferenceDataError(path, "file", "not a GeoJSON FeatureCollection")
+    return data.get("features") or []
+
+
+def _read_csv(path: Path, required: list[str]) -> list[tuple[int, dict[str, str]]]:
+    if not path.is_file():
+        raise ReferenceDataError(path, "file", "file is missing")
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = [name for name in required if name not in (reader.fieldnames or [])]
+        if missing:
+            raise ReferenceDataError(path, "line 1", f"missing columns: {', '.join(missing)}")
+        # Line 1 is the header.
+        return [(number, row) for number, row in enumerate(reader, start=2)]
+
+
+def _date(path: Path, line: int, column: str, value: str, *, optional: bool) -> date | None:
+    value = (value or "").strip()
+    if not value and optional:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise ReferenceDataError(
+            path, f"line {line}", f"column {column}: {value!r} is not an ISO date"
+        ) from exc
+
+
+def _polygon(path: Path, index: int, feature: dict[str, Any]) -> dict[str, Any]:
+    geometry = feature.get("geometry")
+    if not isinstance(geometry, dict) or geometry.get("type") not in {"Polygon", "MultiPolygon"}:
+        raise ReferenceDataError(path, f"feature {index}", "geometry is not a polygon")
+    shape = geo.from_geojson(geometry)
+    if shape.is_empty or not shape.is_valid:
+        raise ReferenceDataError(path, f"feature {index}", "geometry is empty or invalid")
+    return geometry
+
+
+def _save(model, lookup: dict[str, Any], values: dict[str, Any], summary: LoadSummary):
+    instance = model.objects.filter(**lookup).first()
+    if instance is None:
+        instance = model.objects.create(**lookup, **values)
+        summary.count(model._meta.model_name, True, True)
+        instance._just_created = True
+        return instance
+    if not summary.refresh:
+        return instance
+    changed = [name for name, value in values.items() if getattr(instance, name) != value]
+    if changed:
+        for name in changed:
+            setattr(instance, name, values[name])
+        instance.save(update_fields=changed)
+        summary.count(model._meta.model_name, False, True)
+    return instance
+
+
+def _set_m2m(manager, objects, summary: LoadSummary, kind: str) -> None:
+    if not summary.refresh and not getattr(manager.instance, "_just_created", False):
+        return
+    wanted = {obj.pk for obj in objects}
+    if set(manager.values_list("pk", flat=True)) != wanted:
+        manager.set(list(wanted))
+        summary.count(kind, False, True)
+
+
+def load_municipalities(data_dir: Path, summary: LoadSummary) -> dict[str, Municipality]:
+    path = data_dir / MUNICIPALITIES_FILE
+    detailed_path = data_dir / DETAILED_MUNICIPALITIES_FILE
+    detailed = {}
+    for index, feature in enumerate(_read_features(detailed_path)):
+        code = str((feature.get("properties") or {}).get("kommunkod") or "")
+        detailed[code] = _polygon(detailed_path, index, feature)
+    result = {}
+    for index, feature in enumerate(_read_features(path)):
+        properties = feature.get("properties") or {}
+        code, name = str(properties.get("kommunkod") or ""), properties.get("namn")
+        if len(code) != 4 or not code.isdigit() or not code.startswith("01"):
+            raise ReferenceDataError(path, f"feature {index}", f"kommunkod {code!r} is invalid")
+        if not name:
+            raise ReferenceDataError(path, f"feature {index}", "namn is missing")
+        geometry = _polygon(path, index, feature)
+        source = Municipality.BoundarySource.SCB
+        if code in detailed:
+            geometry, source = detailed[code], Municipality.BoundarySource.OSM
+        result[code] = _save(
+            Municipality,
+            {"code": code},
+            {"name": name, "geometry": geometry, "boundary_source": source},
+            summary,
+        )
+    if len(result) != 26:
+        raise ReferenceDataError(path, "file", f"expected 26 municipalities, found {len(result)}")
+    return result
+
+
+def load_districts(data_dir: Path, summary: LoadSummary) -> dict[str, District]:
+    path = data_dir / DISTRICTS_FILE
+    rows = _read_csv(path, ["name", "valid_from", "valid_to", "predecessors", "successor"])
+    districts: dict[str, District] = {}
+    for line, row in rows:
+        name = (row["name"] or "").strip()
+        if not name:
+            raise ReferenceDataError(path, f"line {line}", "column name is empty")
+        valid_from = _date(path, line, "valid_from", row["valid_from"], optional=False)
+        valid_to = _date(path, line, "valid_to", row["valid_to"], optional=True)
+        if valid_to and valid_to < valid_from:
+            raise ReferenceDataError(path, f"line {line}", "valid_to is before valid_from")
+        districts[name] = _save(
+            District, {"name": name}, {"valid_from": valid_from, "valid_to": valid_to}, summary
+        )
+    for line, row in rows:
+        names = [n.strip() for n in (row["predecessors"] or "").split(";") if n.strip()]
+        unknown = [n for n in names if n not in districts]
+        if unknown:
+            raise ReferenceDataError(
+                path, f"line {line}", f"unknown predecessor {', '.join(unknown)}"
+            )
+        district = districts[row["name"].strip()]
+        _set_m2m(district.predecessors, [districts[n] for n in names], summary, "district")
+
+    for filename, period_from, period_to in DISTRICT_BOUNDARY_FILES:
+        boundary_path = data_dir / filename
+        for index, feature in enumerate(_read_features(boundary_path)):
+            name = (feature.get("properties") or {}).get("namn")
+            if name not in districts:
+                raise ReferenceDataError(
+                    boundary_path, f"feature {index}", f"unknown district {name!r}"
+                )
+            district = districts[name]
+            valid_from = max(period_from, district.valid_from)
+            ends = [d for d in (period_to, district.valid_to) if d]
+            _save(
+                DistrictBoundary,
+                {"district": district, "valid_from": valid_from},
+                {
+                    "valid_to": min(ends) if ends else None,
+                    "geometry": _polygon(boundary_path, index, feature),
+                    "source": filename,
+                },
+                summary,
+            )
+    return districts
+
+
+def load_police_areas(
+    data_dir: Path,
+    summary: LoadSummary,
+    municipalities: dict[str, Municipality],
+    districts: dict[str, District],
+) -> dict[str, LocalPoliceArea]:
+    path = data_dir / POLICE_AREAS_FILE
+    columns = ["name", "polisomrade", "valid_from", "valid_to", "municipalities"]
+    rows = _read_csv(path, [*columns, "stockholm_districts", "confidence"])
+    areas: dict[str, tuple[LocalPoliceArea, set[str], set[str]]] = {}
+    for line, row in rows:
+        name = (row["name"] or "").strip()
+        if not name:
+            raise ReferenceDataError(path, f"line {line}", "column name is empty")
+        valid_from = _date(path, line, "valid_from", row["valid_from"], optional=False)
+        valid_to = _date(path, line, "valid_to", row["valid_to"], optional=True)
+        codes = {c.strip() for c in (row["municipalities"] or "").split(";") if c.strip()}
+        names = {n.strip() for n in (row["stockholm_districts"] or "").split(";") if n.strip()}
+        if unknown := sorted(codes - municipalities.keys()):
+            raise ReferenceDataError(
+                path, f"line {line}", f"column municipalities: unknown code {', '.join(unknown)}"
+            )
+        if unknown := sorted(names - districts.keys()):
+            raise ReferenceDataError(
+                path,
+                f"line {line}",
+                f"column stockholm_districts: unknown district {', '.join(unknown)}",
+            )
+        area = _save(
+            LocalPoliceArea,
+            {"name": name},
+            {
+                "slug": slugify(name.replace("/", "-")),
+                "police_district": (row["polisomrade"] or "").strip(),
+                "valid_from": valid_from,
+                "valid_to": valid_to,
+                "confidence": (row["confidence"] or "").strip(),
+            },
+            summary,
+        )
+        _set_m2m(area.municipalities, [municipalities[c] for c in codes], summary, "lpo")
+        _set_m2m(area.districts, [districts[n] for n in names], summary, "lpo")
+        areas[name] = (area, codes, names)
+    # The list has no predecessor column: an area that starts the day after another
+    # ends and covers part of its ground is its successor (the City change of 2025).
+    for area, codes, names in areas.values():
+        predecessors = [
+            other
+            for other, other_codes, other_names in areas.values()
+            if other.valid_to
+            and (area.valid_from - other.valid_to).days == 1
+            and (codes & other_codes or names & other_names)
+        ]
+        _set_m2m(area.predecessors, predecessors, summary, "lpo")
+    return {name: area for name, (area, _, _) in areas.items()}
+
+
+def load_stations(data_dir: Path, summary: LoadSummary) -> None:
+    path = data_dir / STATIONS_FILE
+    kinds = set(Station.Kind.values)
+    for index, feature in enumerate(_read_features(path)):
+        properties = feature.get("properties") or {}
+        geometry = feature.get("geometry") or {}
+        coordinates = geometry.get("coordinates") if geometry.get("type") == "Point" else None
+        if not coordinates or len(coordinates) < 2:
+            raise ReferenceDataError(path, f"feature {index}", "geometry is not a point")
+        if properties.get("typ") not in kinds:
+            raise ReferenceDataError(
+                path, f"feature {index}", f"unknown typ {properties.get('typ')!r}"
+            )
+        if not properties.get("namn") or not properties.get("osm_id"):
+            raise ReferenceDataError(path, f"feature {index}", "namn or osm_id is missing")
+        _save(
+            Station,
+            {"osm_id": str(properties["osm_id"])},
+            {
+                "name": properties["namn"],
+                "kind": properties["typ"],
+                "lines": properties.get("linje") or "",
+                "railway": properties.get("bana") or "",
+                "longitude": float(coordinates[0]),
+                "latitude": float(coordinates[1]),
+            },
+            summary,
+        )
+
+
+@transaction.atomic
+def reference_data_load(*, data_dir: Path = DATA_DIR, refresh: bool = False) -> LoadSummary:
+    """Load the reference geography; all-or-nothing. `refresh` overwrites edited records
+    with the shipped values."""
+    summary = LoadSummary(refresh=refresh)
+    municipalities = load_municipalities(data_dir, summary)
+    districts = load_districts(data_dir, summary)
+    load_police_areas(data_dir, summary, municipalities, districts)
+    load_stations(data_dir, summary)
+    return summary

@@ -1,0 +1,173 @@
+"""The access matrix: every organisation kind × role × action against the one access
+mechanism and against the endpoints (DESIGN §5)."""
+
+from __future__ import annotations
+
+import pytest
+from django.apps import apps
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from drogscen.accounts.models import Membership, Organisation
+from drogscen.audit.models import AuditEntry
+from drogscen.core import access
+from drogscen.geo.models import District, DistrictBoundary, LocalPoliceArea, Municipality, Station
+from tests.access_matrix import (
+    ACTIONS,
+    ENDPOINTS,
+    MODEL_MATRIX,
+    NAMESPACES,
+    ORGANISATION_OF_KIND,
+    ROLES,
+)
+
+ACTION_OF = {
+    "list": access.VIEW,
+    "view": access.VIEW,
+    "create": access.ADD,
+    "change": access.CHANGE,
+    "delete": access.DELETE,
+}
+COMBINATIONS = [(kind, role) for kind in ORGANISATION_OF_KIND for role in ROLES]
+
+
+def label(model) -> str:
+    return model._meta.label_lower
+
+
+@pytest.fixture
+def samples(db, django_user_model):
+    """One object of every model, outside the acting user's organisation."""
+    other = django_user_model.objects.create_user("other-person", password="pw")
+    membership = Membership.objects.create(
+        user=other, organisation=Organisation.objects.get(code="kommun:0184"), role="viewer"
+    )
+    from drogscen.audit.recorder import record
+
+    entry = record(action="read", model=Municipality, object_id=1)
+    return {
+        "accounts.organisation": Organisation.objects.get(code="kommun:0184"),
+        "accounts.membership": membership,
+        "auth.user": other,
+        "geo.municipality": Municipality.objects.get(code="0184"),
+        "geo.district": District.objects.get(name="Järva"),
+        "geo.districtboundary": DistrictBoundary.objects.first(),
+        "geo.localpolicearea": LocalPoliceArea.objects.get(slug="solna"),
+        "geo.station": Station.objects.first(),
+        "audit.auditentry": entry,
+    }
+
+
+def test_every_model_with_an_access_rule_has_a_row():
+    registered = {label(model) for model in access.registered_models()}
+    assert registered == set(MODEL_MATRIX), "add the new model's rows to tests/access_matrix.py"
+    for rows in MODEL_MATRIX.values():
+        assert set(rows) == set(ACTIONS)
+
+
+def test_every_project_model_is_covered_by_an_access_rule():
+    ours = {
+        label(model)
+        for model in apps.get_models()
+        if model.__module__.startswith("drogscen.")
+        and model._meta.app_label not in {"core"}
+        and model.__name__ not in {"AuditHead"}
+    }
+    assert ours <= set(MODEL_MATRIX)
+
+
+@pytest.mark.parametrize(("kind", "role"), COMBINATIONS)
+def test_model_matrix(kind, role, make_user, samples):
+    user = make_user(ORGANISATION_OF_KIND[kind], role)
+    failures = []
+    for model_label, rows in MODEL_MATRIX.items():
+        model = apps.get_model(model_label)
+        obj = samples[model_label]
+        for action, rule in rows.items():
+            expected = rule(kind, role)
+            queryset = access.restrict(model._default_manager.all(), user, ACTION_OF[action])
+            if action == "list":
+                actual = queryset.exists()
+            elif action == "create":
+                actual = access.can(user, access.ADD, model)
+            else:
+                actual = queryset.filter(pk=obj.pk).exists()
+            if actual != expected:
+                failures.append(f"{model_label}.{action}: expected {expected}, got {actual}")
+    assert not failures, f"{kind}/{role}: " + "; ".join(failures)
+
+
+def test_superuser_sees_and_changes_everything(make_user, samples):
+    admin = make_user(superuser=True)
+    for model_label, obj in samples.items():
+        model = apps.get_model(model_label)
+        assert (
+            access.restrict(model._default_manager.all(), admin, access.CHANGE)
+            .filter(pk=obj.pk)
+            .exists()
+        )
+
+
+def test_user_without_organisation_sees_only_shared_reference_data(make_user, samples):
+    loner = make_user(None)
+    assert not access.restrict(AuditEntry.objects.all(), loner).exists()
+    assert not access.can(loner, access.CHANGE, Municipality)
+
+
+def _url_names(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for item in resolver.url_patterns:
+        if isinstance(item, URLResolver):
+            ns = item.namespace or ""
+            full = f"{namespace}:{ns}" if namespace and ns else (ns or namespace)
+            if full in NAMESPACES:
+                continue
+            yield from _url_names(item, full)
+        elif isinstance(item, URLPattern) and item.name:
+            if item.name.endswith(("-detail", "-list", "-root")) and "format" in str(item.pattern):
+                continue
+            yield f"{namespace}:{item.name}" if namespace else item.name
+
+
+def test_every_url_has_a_row():
+    names = set(_url_names())
+    missing = names - set(ENDPOINTS)
+    assert not missing, f"URLs without a row in tests/access_matrix.py: {sorted(missing)}"
+
+
+def expected_status(rule, kind: str | None, role: str | None) -> set[int]:
+    signed_in = kind is not None
+    if rule == "public":
+        return {200}
+    if rule == "sign_in_page":  # a signed-in user is sent on to the start page
+        return {302} if signed_in else {200}
+    if rule == "post_only":
+        return {405, 302}
+    if rule == "signed_in":
+        return {200} if signed_in else {302}
+    if rule == "api_signed_in":
+        return {200} if signed_in else {401}
+    model_label, action = rule
+    if not signed_in:
+        return {401}
+    return {200} if MODEL_MATRIX[model_label][action](kind, role) else {404}
+
+
+@pytest.mark.parametrize(("kind", "role"), [*COMBINATIONS, (None, None)])
+def test_endpoints(kind, role, client, make_user):
+    if kind:
+        client.force_login(make_user(ORGANISATION_OF_KIND[kind], role))
+    failures = []
+    for name, (rule, kwargs) in ENDPOINTS.items():
+        response = client.get(reverse(name, kwargs=kwargs))
+        if response.status_code not in expected_status(rule, kind, role):
+            failures.append(f"{name}: {response.status_code}")
+    assert not failures, f"{kind}/{role}: " + ", ".join(failures)
+
+
+@pytest.mark.parametrize(("kind", "role"), [*COMBINATIONS, (None, None)])
+def test_admin_is_for_county_wide_editors(kind, role, client, make_user):
+    if kind:
+        client.force_login(make_user(ORGANISATION_OF_KIND[kind], role))
+    response = client.get(reverse("admin:index"))
+    allowed = kind in {"coordination", "police_region"} and role in {"editor", "manager"}
+    assert response.status_code == (200 if allowed else 302)

@@ -48,3 +48,48 @@ def make_user(db, django_user_model):
         return user
 
     return make
+
+
+def square(lon: float, lat: float, half_side_m: float = 40.0) -> dict:
+    """A square polygon (GeoJSON, WGS84) of about 2·half_side_m metres around a point."""
+    d_lat = half_side_m / 111_320
+    d_lon = half_side_m / (111_320 * 0.5075)  # cos(59.5°)
+    ring = [
+        [lon - d_lon, lat - d_lat],
+        [lon + d_lon, lat - d_lat],
+        [lon + d_lon, lat + d_lat],
+        [lon - d_lon, lat + d_lat],
+        [lon - d_lon, lat - d_lat],
+    ]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+@pytest.fixture
+def scene_factory(db):
+    """scene_factory(ref="S-1", lpo="jarva", lon=…, lat=…) → a scene made by the service."""
+    from datetime import date
+
+    from drogscen.geo.models import LocalPoliceArea
+    from drogscen.scenes.services import scene_create
+
+    def make(
+        ref="S-1",
+        *,
+        lpo="jarva",
+        lon=17.9280,
+        lat=59.3880,
+        name=None,
+        size_m=40.0,
+        identified_on=date(2023, 1, 15),
+        **extra,
+    ):
+        return scene_create(
+            ref=ref,
+            name=name or f"Plats {ref}",
+            geometry=square(lon, lat, size_m),
+            local_police_area=LocalPoliceArea.objects.get(slug=lpo),
+            identified_on=identified_on,
+            **extra,
+        )
+
+    return make

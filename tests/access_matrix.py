@@ -49,8 +49,47 @@ REFERENCE_DATA = {
     "delete": county_wide("editor"),
 }
 
-# model label -> action -> rule. The sample object of each model is made by the test
-# (see SAMPLE_OBJECTS there) and lies outside the acting user's own organisation.
+
+def scene_rule(action: str) -> Rule:
+    """The sample scene lies in LPO Järva and the City of Stockholm (the representative
+    organisations of those kinds); writes belong to the local police area."""
+
+    def rule(kind: str, role: str) -> bool:
+        if action in {"list", "view"}:
+            return True  # every kind sees it: its LPO, its municipality, partners, county
+        if action in {"create", "change"}:
+            return kind == "police_area" and RANK[role] >= RANK["editor"]
+        return False  # closed, never deleted
+
+    return rule
+
+
+def other_area_scene_rule(action: str) -> Rule:
+    """A scene in Solna (LPO Solna): not the representative LPO's or municipality's."""
+
+    def rule(kind: str, role: str) -> bool:
+        if action in {"list", "view"}:
+            return kind not in {"police_area", "municipality"}
+        if action == "create":
+            # Model level: may register scenes at all (of its own area only: the scene
+            # service refuses another area's, tested in scenes/tests).
+            return kind == "police_area" and RANK[role] >= RANK["editor"]
+        return False  # the representative LPO cannot change another area's scene
+
+    return rule
+
+
+def scene_history_rule(action: str) -> Rule:
+    # Geometry versions are written only by the scene services.
+    return scene_rule(action) if action in {"list", "view"} else nobody
+
+
+def scene_link_rule(action: str) -> Rule:
+    return scene_rule(action) if action != "delete" else nobody
+
+
+# model label (with "#variant" for a second sample) -> action -> rule. The sample objects
+# are made by the `samples` fixture of test_access_matrix.py.
 MODEL_MATRIX: dict[str, dict[str, Rule]] = {
     "accounts.organisation": {
         "list": everyone,
@@ -60,14 +99,14 @@ MODEL_MATRIX: dict[str, dict[str, Rule]] = {
         "delete": county_wide("manager"),
     },
     "accounts.membership": {
-        "list": everyone,  # one's own membership
+        "list": county_wide("manager"),  # someone else's, in another organisation
         "view": county_wide("manager"),  # someone else's, in another organisation
         "create": county_wide("manager"),
         "change": county_wide("manager"),
         "delete": county_wide("manager"),
     },
     "auth.user": {
-        "list": everyone,  # oneself
+        "list": county_wide("manager"),
         "view": county_wide("manager"),
         "create": county_wide("manager"),
         "change": county_wide("manager"),
@@ -78,6 +117,10 @@ MODEL_MATRIX: dict[str, dict[str, Rule]] = {
     "geo.districtboundary": REFERENCE_DATA,
     "geo.localpolicearea": REFERENCE_DATA,
     "geo.station": REFERENCE_DATA,
+    "scenes.scene": {action: scene_rule(action) for action in ACTIONS},
+    "scenes.scene#other_area": {action: other_area_scene_rule(action) for action in ACTIONS},
+    "scenes.scenegeometryversion": {action: scene_history_rule(action) for action in ACTIONS},
+    "scenes.scenelink": {action: scene_link_rule(action) for action in ACTIONS},
     "audit.auditentry": {
         "list": county_wide("manager"),
         "view": county_wide("manager"),

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "drogscen.audit",
     "drogscen.geo",
     "drogscen.accounts",
+    "drogscen.scenes",
     "drogscen.dashboards",
 ]
 

@@ -100,6 +100,17 @@ class Principal:
         return {r.organisation_id for r in self.roles_for(action)}
 
 
+def any_of(*conditions: Q) -> Q:
+    """OR of scope conditions. Needed because Django drops an empty Q() (our EVERYTHING)
+    when it is combined with `|`, which would narrow instead of widen."""
+    if any(condition == EVERYTHING for condition in conditions):
+        return EVERYTHING
+    result = NOTHING
+    for condition in conditions:
+        result = result | condition if result != NOTHING else condition
+    return result
+
+
 ScopeRule = Callable[[Principal, str], Q]
 _rules: dict[type[models.Model], ScopeRule] = {}
 

@@ -169,3 +169,76 @@ class PointIndex:
         for p, g, d in zip(point_idx, geom_idx, distances, strict=True):
             result[p] = Nearest(self.keys[g], float(d))
         return result
+
+
+COORDINATE_DECIMALS = 7  # about 1 cm: finer than any scene boundary is drawn
+
+
+def normalised_geojson(geometry: BaseGeometry) -> dict[str, Any]:
+    """The stored form of a polygon: coordinates rounded to 7 decimals, lists not tuples,
+    a one-part MultiPolygon as a Polygon. Idempotent, so re-importing an export changes
+    nothing."""
+    if geometry.geom_type == "MultiPolygon" and len(geometry.geoms) == 1:
+        geometry = geometry.geoms[0]
+    rounded = shapely.transform(geometry, lambda c: np.round(c, COORDINATE_DECIMALS))
+
+    def as_lists(value):
+        if isinstance(value, tuple | list):
+            return [as_lists(v) for v in value]
+        return float(value)
+
+    data = mapping(rounded)
+    return {"type": data["type"], "coordinates": as_lists(data["coordinates"])}
+
+
+def polygon_problems(geojson: Any) -> tuple[BaseGeometry | None, list[str]]:
+    """Checks a GeoJSON geometry meant to be a polygon; returns the shape (or None) and
+    the problems in words a user can act on."""
+    if not isinstance(geojson, dict):
+        return None, ["geometry is missing"]
+    kind = geojson.get("type")
+    if kind not in {"Polygon", "MultiPolygon"}:
+        return None, [f"geometry must be a Polygon or MultiPolygon, not {kind or 'nothing'}"]
+    coordinates = geojson.get("coordinates")
+    polygons = [coordinates] if kind == "Polygon" else coordinates
+    if not isinstance(polygons, list) or not polygons:
+        return None, ["geometry is empty"]
+    for polygon in polygons:
+        if not isinstance(polygon, list) or not polygon:
+            return None, ["geometry is empty"]
+        for ring in polygon:
+            if not isinstance(ring, list):
+                return None, ["a ring is not a list of positions"]
+            for position in ring:
+                if (
+                    not isinstance(position, list | tuple)
+                    or len(position) < 2
+                    or not all(
+                        isinstance(v, int | float) and not isinstance(v, bool) for v in position[:2]
+                    )
+                ):
+                    return None, ["coordinates must be pairs of numbers"]
+                if not all(np.isfinite(position[:2])):
+                    return None, ["coordinates must be finite numbers (not NaN)"]
+            if len(ring) < 4:
+                return None, ["a ring needs at least 4 positions"]
+            if list(ring[0][:2]) != list(ring[-1][:2]):
+                return None, ["a ring is not closed (first and last position differ)"]
+    try:
+        shape_ = shape(geojson)
+    except (ValueError, TypeError, shapely.errors.GEOSException) as exc:
+        return None, [f"geometry cannot be read: {exc}"]
+    if shape_.is_empty:
+        return None, ["geometry is empty"]
+    if not shape_.is_valid:
+        return None, [f"geometry is invalid: {shapely.is_valid_reason(shape_)}"]
+    return shape_, []
+
+
+def bounds(geometry: BaseGeometry) -> tuple[float, float, float, float]:
+    west, south, east, north = geometry.bounds
+    return float(west), float(south), float(east), float(north)
+
+
+def vertices(geometry: BaseGeometry) -> np.ndarray:
+    return shapely.get_coordinates(geometry)

@@ -1,0 +1,50 @@
+from django.db.models import Q
+
+from drogscen.core import access
+from drogscen.scenes.models import Scene, SceneGeometryVersion, SceneLink
+
+
+def scene_condition(principal: access.Principal, action: str, prefix: str = "") -> Q:
+    """Who sees and writes which scenes (DESIGN §5). `prefix` reaches scenes through a
+    relation, e.g. "scene__" for records that hang off a scene."""
+    if action == access.VIEW:
+        if principal.county_wide(action) or principal.roles_for(action, kinds=access.PARTNER_KINDS):
+            return access.EVERYTHING
+        conditions = []
+        if areas := principal.local_police_area_ids(action):
+            conditions.append(Q(**{f"{prefix}local_police_area_id__in": areas}))
+        if municipalities := principal.municipality_ids(action):
+            conditions.append(Q(**{f"{prefix}municipality_id__in": municipalities}))
+        return access.any_of(*conditions)
+    if action in {access.ADD, access.CHANGE}:
+        # The local police area keeps its own scenes.
+        if areas := principal.local_police_area_ids(action):
+            return Q(**{f"{prefix}local_police_area_id__in": areas})
+        return access.NOTHING
+    # Scenes are closed, never deleted (only a superuser can).
+    return access.NOTHING
+
+
+@access.register(Scene)
+def scene_scope(principal: access.Principal, action: str) -> Q:
+    return scene_condition(principal, action)
+
+
+@access.register(SceneGeometryVersion)
+def geometry_version_scope(principal: access.Principal, action: str) -> Q:
+    if action != access.VIEW:
+        return access.NOTHING  # written only by the scene services
+    return scene_condition(principal, action, "scene__")
+
+
+@access.register(SceneLink)
+def scene_link_scope(principal: access.Principal, action: str) -> Q:
+    # A link is seen by those who see either side; written with the earlier scene.
+    if action == access.VIEW:
+        return access.any_of(
+            scene_condition(principal, action, "source__"),
+            scene_condition(principal, action, "target__"),
+        )
+    if action == access.DELETE:
+        return access.NOTHING
+    return scene_condition(principal, action, "source__")

@@ -4,10 +4,19 @@ demand."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.core.management import call_command
+from hypothesis import settings as hypothesis_settings
 
 from drogscen.accounts.models import Membership, Organisation
+
+# In CI the property-based tests draw the same examples every run: a failure there is
+# reproducible, and exploring new examples is what local runs are for.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 def load_reference_data() -> None:

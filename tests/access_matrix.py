@@ -23,6 +23,8 @@ ORGANISATION_OF_KIND = {
 }
 ROLES = ("viewer", "editor", "manager")
 ACTIONS = ("list", "view", "create", "change", "delete")
+# Workflow steps of a mapping, checked like the actions above.
+MAPPING_ACTIONS = ("submit", "cosign", "approve", "correct")
 COUNTY_WIDE = {"coordination", "police_region"}
 RANK = {"viewer": 1, "editor": 2, "manager": 3}
 
@@ -88,6 +90,37 @@ def scene_link_rule(action: str) -> Rule:
     return scene_rule(action) if action != "delete" else nobody
 
 
+def mapping_rule(action: str) -> Rule:
+    """The sample mapping is of the Järva scene (LPO Järva, City of Stockholm), submitted,
+    with the City of Stockholm taking part. Partners never see mapping answers."""
+
+    def rule(kind: str, role: str) -> bool:
+        if action in {"list", "view"}:
+            return kind in COUNTY_WIDE | {"police_area", "municipality"}
+        if action in {"create", "change", "submit", "correct"}:
+            return kind == "police_area" and RANK[role] >= RANK["editor"]
+        if action == "approve":
+            return kind == "police_area" and role == "manager"
+        if action == "cosign":
+            return kind == "municipality" and RANK[role] >= RANK["editor"]
+        return False  # corrected, never deleted
+
+    return rule
+
+
+def other_area_mapping_rule(action: str) -> Rule:
+    """A mapping of the Solna scene: neither the representative LPO's nor municipality's."""
+
+    def rule(kind: str, role: str) -> bool:
+        if action in {"list", "view"}:
+            return kind in COUNTY_WIDE
+        if action == "create":  # model level, as for scenes
+            return kind == "police_area" and RANK[role] >= RANK["editor"]
+        return False
+
+    return rule
+
+
 # model label (with "#variant" for a second sample) -> action -> rule. The sample objects
 # are made by the `samples` fixture of test_access_matrix.py.
 MODEL_MATRIX: dict[str, dict[str, Rule]] = {
@@ -121,6 +154,15 @@ MODEL_MATRIX: dict[str, dict[str, Rule]] = {
     "scenes.scene#other_area": {action: other_area_scene_rule(action) for action in ACTIONS},
     "scenes.scenegeometryversion": {action: scene_history_rule(action) for action in ACTIONS},
     "scenes.scenelink": {action: scene_link_rule(action) for action in ACTIONS},
+    "questionnaires.questionnaireversion": REFERENCE_DATA,
+    "mappings.mappingsettings": REFERENCE_DATA,
+    "mappings.mapping": {a: mapping_rule(a) for a in ACTIONS + MAPPING_ACTIONS},
+    "mappings.mapping#other_area": {
+        a: other_area_mapping_rule(a) for a in ACTIONS + MAPPING_ACTIONS
+    },
+    "mappings.cosignature": {
+        a: (mapping_rule(a) if a in {"list", "view"} else nobody) for a in ACTIONS
+    },
     "audit.auditentry": {
         "list": county_wide("manager"),
         "view": county_wide("manager"),
@@ -130,9 +172,12 @@ MODEL_MATRIX: dict[str, dict[str, Rule]] = {
     },
 }
 
-# URL name -> (who may GET it, path arguments). "public": anyone, signed in or not;
-# "signed_in": any signed-in user; a (model label, action) pair: as in MODEL_MATRIX;
-# "admin": the admin site, for county-wide editors (and superusers).
+# URL name -> (who may GET it, path arguments), or a list of such cases. "public":
+# anyone, signed in or not; "signed_in": any signed-in user (pages send others to the
+# sign-in page); "post_only": GET answers 405 (302 to sign in when anonymous); a
+# (model label, action) pair: an API endpoint as in MODEL_MATRIX (401
+# anonymous, 404 out of scope); ("page", model label, action): a page likewise (302 to
+# sign in when anonymous). Path arguments name the samples of test_access_matrix.py.
 ENDPOINTS: dict[str, tuple[object, dict]] = {
     "login": ("sign_in_page", {}),
     "logout": ("post_only", {}),
@@ -140,12 +185,54 @@ ENDPOINTS: dict[str, tuple[object, dict]] = {
     "dashboards:public": ("public", {}),
     "dashboards:health": ("public", {}),
     "dashboards:home": ("signed_in", {}),
-    "dashboards:upcoming": ("signed_in", {"section": "mappings"}),
+    "dashboards:upcoming": ("signed_in", {"section": "outcomes"}),
     "api:api-root": ("api_signed_in", {}),
     "api:schema": ("api_signed_in", {}),
     "api:docs": ("api_signed_in", {}),
     "api:organisation-list": (("accounts.organisation", "list"), {}),
     "api:organisation-detail": (("accounts.organisation", "view"), {"code": "kommun:0184"}),
+    "api:scene-list": (("scenes.scene", "list"), {}),
+    "api:scene-detail": (("scenes.scene", "view"), {"ref": "M-JARVA"}),
+    "api:ogc-conformance": ("api_signed_in", {}),
+    "api:ogc-collections": ("api_signed_in", {}),
+    "api:ogc-collection": ("api_signed_in", {"collection_id": "scenes"}),
+    "api:ogc-items": (("scenes.scene", "list"), {"collection_id": "scenes"}),
+    "api:ogc-item": (("scenes.scene", "view"), {"collection_id": "scenes", "ref": "M-JARVA"}),
+    "geo:layer": ("signed_in", {"layer": "kommuner"}),
+    "scenes:list": ("signed_in", {}),
+    "scenes:map": ("signed_in", {}),
+    "scenes:map_data": ("signed_in", {}),
+    "scenes:suggest_police_area": ("signed_in_bad_request", {}),
+    "scenes:create": (("page", "scenes.scene", "create"), {}),
+    "scenes:detail": [
+        (("page", "scenes.scene", "view"), {"ref": "M-JARVA"}),
+        (("page", "scenes.scene#other_area", "view"), {"ref": "M-SOLNA"}),
+    ],
+    "scenes:edit": [
+        (("page", "scenes.scene", "change"), {"ref": "M-JARVA"}),
+        (("page", "scenes.scene#other_area", "change"), {"ref": "M-SOLNA"}),
+    ],
+    "scenes:close": (("page", "scenes.scene", "change"), {"ref": "M-JARVA"}),
+    "scenes:merge": (("page", "scenes.scene", "change"), {"ref": "M-JARVA"}),
+    "scenes:split": (("page", "scenes.scene", "change"), {"ref": "M-JARVA"}),
+    "mappings:list": ("signed_in", {}),
+    "mappings:compliance": ("signed_in", {}),
+    "mappings:questions": ("post_only", {}),
+    "mappings:create": [
+        (("page", "scenes.scene", "change"), {"ref": "M-JARVA"}),
+        (("page", "scenes.scene#other_area", "change"), {"ref": "M-SOLNA"}),
+    ],
+    "mappings:detail": [
+        (("page", "mappings.mapping", "view"), {"pk": "@mappings.mapping"}),
+        (("page", "mappings.mapping#other_area", "view"), {"pk": "@mappings.mapping#other_area"}),
+    ],
+    "mappings:edit": (("page", "mappings.mapping", "change"), {"pk": "@mappings.mapping"}),
+    # Workflow steps are POST only; who may take them is in MODEL_MATRIX.
+    "mappings:submit": ("post_only", {"pk": "@mappings.mapping"}),
+    "mappings:cosign": ("post_only", {"pk": "@mappings.mapping"}),
+    "mappings:approve": ("post_only", {"pk": "@mappings.mapping"}),
+    "mappings:return": ("post_only", {"pk": "@mappings.mapping"}),
+    "mappings:correct": ("post_only", {"pk": "@mappings.mapping"}),
 }
 # Namespaces checked as a whole rather than URL by URL.
 NAMESPACES = {"admin": "admin"}

@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
 from drogscen.accounts import throttling
-from drogscen.audit.context import acting
 from drogscen.audit.models import AuditEntry
 from drogscen.audit.recorder import record
 
@@ -35,15 +34,14 @@ class ThrottledAuthenticationForm(AuthenticationForm):
             cleaned = super().clean()
         except forms.ValidationError:
             throttling.login_failed(username, address)
-            with acting(None, via="web", request_id=getattr(self.request, "request_id", None)):
-                from django.contrib.auth import get_user_model
+            from django.contrib.auth import get_user_model
 
-                record(
-                    action=AuditEntry.Action.SIGN_IN_FAILED,
-                    model=get_user_model(),
-                    object_repr=username[:150],
-                    changes={"address": address},
-                )
+            record(
+                action=AuditEntry.Action.SIGN_IN_FAILED,
+                model=get_user_model(),
+                object_repr=username[:150],
+                changes={"address": address},
+            )
             raise
         throttling.login_succeeded(username, address)
         return cleaned

@@ -1,6 +1,6 @@
 import uuid
 
-from drogscen.audit.context import acting
+from drogscen.audit.context import serving
 
 
 class AuditContextMiddleware:
@@ -11,9 +11,7 @@ class AuditContextMiddleware:
 
     def __call__(self, request):
         request.request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
-        user = request.user if request.user.is_authenticated else None
-        via = "api" if request.path.startswith("/api/") else "web"
-        with acting(user, via=via, request_id=request.request_id):
+        with serving(request):
             response = self.get_response(request)
         response["X-Request-ID"] = request.request_id
         return response

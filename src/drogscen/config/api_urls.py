@@ -1,14 +1,42 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from drogscen.accounts.api.views import OrganisationViewSet
+from drogscen.scenes.api import ogc
+from drogscen.scenes.api.views import SceneViewSet
 
 router = DefaultRouter()
+# The API root doubles as the OGC API – Features landing page (links for QGIS).
+router.APIRootView = ogc.LandingPageView
 router.register("organisations", OrganisationViewSet, basename="organisation")
+router.register("scenes", SceneViewSet, basename="scene")
+
+# OGC API – Features (read-only). QGIS appends "/{id}" and "/items" to the links itself,
+# so these answer with and without a trailing slash.
+ogc_urlpatterns = [
+    re_path(r"^conformance(?:/)?$", ogc.ConformanceView.as_view(), name="ogc-conformance"),
+    re_path(r"^collections(?:/)?$", ogc.CollectionsView.as_view(), name="ogc-collections"),
+    re_path(
+        r"^collections/(?P<collection_id>[^/]+)(?:/)?$",
+        ogc.CollectionView.as_view(),
+        name="ogc-collection",
+    ),
+    re_path(
+        r"^collections/(?P<collection_id>[^/]+)/items(?:/)?$",
+        ogc.ItemsView.as_view(),
+        name="ogc-items",
+    ),
+    re_path(
+        r"^collections/(?P<collection_id>[^/]+)/items/(?P<ref>[^/]+?)(?:/)?$",
+        ogc.ItemView.as_view(),
+        name="ogc-item",
+    ),
+]
 
 urlpatterns = [
     path("v1/", include(router.urls)),
+    path("v1/", include(ogc_urlpatterns)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
 ]

@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "drogscen.geo",
     "drogscen.accounts",
     "drogscen.scenes",
+    "drogscen.questionnaires",
+    "drogscen.mappings",
     "drogscen.dashboards",
 ]
 
@@ -73,7 +75,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "drogscen.core.middleware.SwedishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -224,7 +226,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # pyogrio reports every file it writes at INFO; exports print their own summary.
+        "pyogrio": {"level": "WARNING"},
+    },
 }
 
 # --- computed --------------------------------------------------------------------------

@@ -5,6 +5,9 @@ from drogscen.core.admin import admin_site
 urlpatterns = [
     path("", include("drogscen.dashboards.urls")),
     path("", include("drogscen.accounts.urls")),
+    path("platser/", include("drogscen.scenes.urls")),
+    path("kartlaggningar/", include("drogscen.mappings.urls")),
+    path("referens/", include("drogscen.geo.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin_site.urls),
     path("api/", include(("drogscen.config.api_urls", "api"), namespace="api")),

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 import shapely
+from django.utils.translation import gettext as _
 from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 from shapely.geometry import mapping, shape
@@ -195,20 +196,22 @@ def polygon_problems(geojson: Any) -> tuple[BaseGeometry | None, list[str]]:
     """Checks a GeoJSON geometry meant to be a polygon; returns the shape (or None) and
     the problems in words a user can act on."""
     if not isinstance(geojson, dict):
-        return None, ["geometry is missing"]
+        return None, [_("geometry is missing")]
     kind = geojson.get("type")
     if kind not in {"Polygon", "MultiPolygon"}:
-        return None, [f"geometry must be a Polygon or MultiPolygon, not {kind or 'nothing'}"]
+        return None, [
+            _("geometry must be a Polygon or MultiPolygon, not %(kind)s") % {"kind": kind or "-"}
+        ]
     coordinates = geojson.get("coordinates")
     polygons = [coordinates] if kind == "Polygon" else coordinates
     if not isinstance(polygons, list) or not polygons:
-        return None, ["geometry is empty"]
+        return None, [_("geometry is empty")]
     for polygon in polygons:
         if not isinstance(polygon, list) or not polygon:
-            return None, ["geometry is empty"]
+            return None, [_("geometry is empty")]
         for ring in polygon:
             if not isinstance(ring, list):
-                return None, ["a ring is not a list of positions"]
+                return None, [_("a ring is not a list of positions")]
             for position in ring:
                 if (
                     not isinstance(position, list | tuple)
@@ -217,21 +220,34 @@ def polygon_problems(geojson: Any) -> tuple[BaseGeometry | None, list[str]]:
                         isinstance(v, int | float) and not isinstance(v, bool) for v in position[:2]
                     )
                 ):
-                    return None, ["coordinates must be pairs of numbers"]
-                if not all(np.isfinite(position[:2])):
-                    return None, ["coordinates must be finite numbers (not NaN)"]
+                    return None, [_("coordinates must be pairs of numbers")]
+                try:
+                    xy = np.asarray(position[:2], dtype="float64")
+                except OverflowError:
+                    return None, [_("coordinates must be finite numbers (not NaN)")]
+                if not np.isfinite(xy).all():
+                    return None, [_("coordinates must be finite numbers (not NaN)")]
+                if abs(xy[0]) > 180 or abs(xy[1]) > 90:
+                    return None, [
+                        _(
+                            "coordinates are not WGS84 longitude, latitude (they lie outside "
+                            "±180°, ±90°)"
+                        )
+                    ]
             if len(ring) < 4:
-                return None, ["a ring needs at least 4 positions"]
+                return None, [_("a ring needs at least 4 positions")]
             if list(ring[0][:2]) != list(ring[-1][:2]):
-                return None, ["a ring is not closed (first and last position differ)"]
+                return None, [_("a ring is not closed (first and last position differ)")]
     try:
         shape_ = shape(geojson)
     except (ValueError, TypeError, shapely.errors.GEOSException) as exc:
-        return None, [f"geometry cannot be read: {exc}"]
+        return None, [_("geometry cannot be read: %(error)s") % {"error": exc}]
     if shape_.is_empty:
-        return None, ["geometry is empty"]
+        return None, [_("geometry is empty")]
     if not shape_.is_valid:
-        return None, [f"geometry is invalid: {shapely.is_valid_reason(shape_)}"]
+        return None, [
+            _("geometry is invalid: %(reason)s") % {"reason": shapely.is_valid_reason(shape_)}
+        ]
     return shape_, []
 
 

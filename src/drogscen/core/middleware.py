@@ -1,4 +1,5 @@
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
+from django.middleware.locale import LocaleMiddleware
 
 # The API authenticates by token or session itself and answers 401 as JSON; static
 # files and the health check are public.
@@ -10,3 +11,13 @@ class LoginRequiredMiddleware(DjangoLoginRequired):
         if request.path.startswith(OPEN_PREFIXES):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class SwedishFirstLocaleMiddleware(LocaleMiddleware):
+    """Swedish unless the user chose otherwise with the language switch (a cookie): the
+    browser's Accept-Language is ignored, since shared police and municipal computers
+    often come set to English."""
+
+    def process_request(self, request):
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        super().process_request(request)

@@ -6,8 +6,6 @@ from django.views.decorators.http import require_GET
 
 # Sections the navigation shows before their own app arrives (see README, "Status").
 UPCOMING_SECTIONS = {
-    "scenes": _("Scenes"),
-    "mappings": _("Mappings"),
     "interventions": _("Interventions"),
     "outcomes": _("Outcomes"),
 }

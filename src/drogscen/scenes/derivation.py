@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils.translation import gettext as _
 from shapely.geometry.base import BaseGeometry
 
 from drogscen.core import geo
@@ -57,14 +58,23 @@ def scene_geometry_problems(geojson) -> tuple[BaseGeometry | None, list[str]]:
     outside = lookups.distance_outside_county_m(vertices[:, 0], vertices[:, 1])
     if (outside > OUTSIDE_COUNTY_TOLERANCE_M).any():
         return None, [
-            f"lies outside Stockholm county ({outside.max():.0f} m outside the nearest "
-            "municipality); coordinates must be WGS84 longitude, latitude"
+            _(
+                "lies outside Stockholm county (%(metres)s m outside the nearest "
+                "municipality); coordinates must be WGS84 longitude, latitude"
+            )
+            % {"metres": f"{outside.max():.0f}"}
         ]
     area = geo.area_m2(shape)
     if area < MIN_AREA_M2:
-        return None, [f"area {area:.0f} m² is below the smallest scene size of 100 m²"]
+        return None, [
+            _("area %(area)s m² is below the smallest scene size of 100 m²")
+            % {"area": f"{area:.0f}"}
+        ]
     if area > MAX_AREA_M2:
-        return None, [f"area {area / 1e6:.2f} km² is above the largest scene size of 5 km²"]
+        return None, [
+            _("area %(area)s km² is above the largest scene size of 5 km²")
+            % {"area": f"{area / 1e6:.2f}"}
+        ]
     return shape, []
 
 

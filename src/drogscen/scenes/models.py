@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -27,7 +28,18 @@ class Scene(AuditedModel):
         REGISTERED_IN_ERROR = "registered_in_error", _("registered in error")
         OTHER = "other", _("other")
 
-    ref = models.CharField(_("reference"), max_length=64, unique=True)
+    ref = models.CharField(
+        _("reference"),
+        max_length=64,
+        unique=True,
+        validators=[
+            RegexValidator(
+                r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+                _("Use letters, digits, '.', '_' and '-' only, starting with a letter or digit."),
+            )
+        ],
+        help_text=_("A stable identifier used by other systems, e.g. P-0180-07."),
+    )
     name = models.CharField(_("name"), max_length=200)
     geometry = models.JSONField(_("area (GeoJSON, WGS84)"))
     local_police_area = models.ForeignKey(

@@ -32,11 +32,36 @@ def scene_lineage(*, scene: Scene, fetched_by) -> dict[str, list[SceneLink]]:
     return {"earlier": earlier, "later": later}
 
 
-def scene_history(*, scene: Scene) -> QuerySet[AuditEntry]:
-    """The audit entries of a scene the caller has already been allowed to see."""
-    return AuditEntry.objects.filter(object_type="scenes.scene", object_id=str(scene.pk)).order_by(
-        "-sequence"
+# What a person edits; the derived columns follow from these.
+HISTORY_FIELDS = (
+    "name",
+    "geometry",
+    "local_police_area_id",
+    "identified_on",
+    "closed_on",
+    "close_reason",
+    "close_note",
+    "ref",
+)
+
+
+def scene_history(*, scene: Scene, limit: int = 50) -> list[AuditEntry]:
+    """The audit entries of a scene the caller has already been allowed to see, each
+    with `changed_fields`: the names of the edited fields in the user's language."""
+    names = {
+        field.attname: field.verbose_name
+        for field in Scene._meta.concrete_fields
+        if field.attname in HISTORY_FIELDS
+    }
+    entries = list(
+        AuditEntry.objects.filter(object_type="scenes.scene", object_id=str(scene.pk)).order_by(
+            "-sequence"
+        )[:limit]
     )
+    for entry in entries:
+        after = (entry.changes.get("after") or {}) if entry.action == "update" else {}
+        entry.changed_fields = [names[key] for key in HISTORY_FIELDS if key in after]
+    return entries
 
 
 def scene_area_series(*, scene: Scene) -> list[dict]:
@@ -44,3 +69,35 @@ def scene_area_series(*, scene: Scene) -> list[dict]:
         {"valid_from": v.valid_from, "valid_to": v.valid_to, "area_m2": v.area_m2}
         for v in scene.geometry_versions.order_by("valid_from", "pk")
     ]
+
+
+# Audit columns → the field names a client sends.
+CONFLICT_FIELDS = {
+    "name": "name",
+    "geometry": "geometry",
+    "local_police_area_id": "local_police_area",
+    "identified_on": "identified_on",
+    "closed_on": "closed_on",
+    "close_reason": "close_reason",
+}
+
+
+def scene_changed_since(*, scene: Scene, version: int) -> list[str]:
+    """The fields edited since `version`, read from the scene's audit trail (a copy loaded
+    in the same request as the stale edit is already current, so it cannot tell)."""
+    changed: set[str] = set()
+    entries = (
+        AuditEntry.objects.filter(
+            object_type="scenes.scene", object_id=str(scene.pk), action=AuditEntry.Action.UPDATE
+        )
+        .order_by("-sequence")
+        .values_list("changes", flat=True)
+    )
+    for changes in entries.iterator(chunk_size=20):
+        before = changes.get("before", {}) if isinstance(changes, dict) else {}
+        if "version" not in before:
+            continue  # not an edit (e.g. derived values recomputed)
+        if before["version"] < version:
+            break  # newest first: the editor has seen everything from here on
+        changed.update(CONFLICT_FIELDS[key] for key in before if key in CONFLICT_FIELDS)
+    return [field for field in CONFLICT_FIELDS.values() if field in changed]

@@ -17,23 +17,30 @@ from drogscen.core import access, geo
 from drogscen.geo.models import LocalPoliceArea
 from drogscen.scenes.derivation import apply_place, scene_geometry_problems, scene_place_derive
 from drogscen.scenes.models import Scene, SceneGeometryVersion, SceneLink
+from drogscen.scenes.selectors import scene_changed_since
 
 EDITABLE_FIELDS = ("name", "geometry", "local_police_area", "identified_on")
 
 
 class SceneConflict(Exception):
-    """Someone else saved the scene since the editor opened it."""
+    """Someone else saved the scene since the editor opened it; `changed` names the
+    fields they edited."""
 
-    def __init__(self, scene: Scene, changed: dict[str, tuple[Any, Any]]) -> None:
+    def __init__(self, scene: Scene, changed: list[str]) -> None:
         self.scene = scene
         self.changed = changed
+        names = {f.name: f.verbose_name for f in Scene._meta.concrete_fields}
         super().__init__(
             _(
                 "%(scene)s was changed by someone else while you edited it (now version "
                 "%(version)s). Their changes: %(fields)s. Nothing was saved; review and save "
                 "again."
             )
-            % {"scene": scene, "version": scene.version, "fields": ", ".join(changed) or "-"}
+            % {
+                "scene": scene,
+                "version": scene.version,
+                "fields": ", ".join(str(names.get(f, f)) for f in changed) or "-",
+            }
         )
 
 
@@ -48,10 +55,12 @@ class Writer:
             return
         if scene is not None:
             access.ensure_in_scope(scene, self.user, action)
-        elif (
+            return
+        principal = access.principal_for(self.user)
+        if (
             area is not None
-            and area.pk not in access.principal_for(self.user).local_police_area_ids(action)
-            and not access.principal_for(self.user).is_superuser
+            and not principal.is_superuser
+            and area.pk not in principal.local_police_area_ids(action)
         ):
             raise ValidationError(
                 {
@@ -66,7 +75,9 @@ def _geometry(geojson) -> tuple[dict, Any]:
     shape, problems = scene_geometry_problems(geojson)
     if problems:
         raise ValidationError({"geometry": problems})
-    return geo.normalised_geojson(shape), shape
+    normalised = geo.normalised_geojson(shape)
+    # Derive from what is stored, so a later recomputation gives the same values.
+    return normalised, geo.from_geojson(normalised)
 
 
 def _derive(scene: Scene, shape) -> None:
@@ -77,23 +88,10 @@ def _derive(scene: Scene, shape) -> None:
     apply_place(scene, place)
 
 
-def _snapshot(scene: Scene) -> dict[str, Any]:
-    return {
-        "name": scene.name,
-        "geometry": scene.geometry,
-        "local_police_area": scene.local_police_area_id,
-        "identified_on": scene.identified_on,
-        "closed_on": scene.closed_on,
-        "close_reason": scene.close_reason,
-    }
-
-
 def _locked(scene: Scene, expected_version: int | None) -> Scene:
     current = Scene.objects.select_for_update().get(pk=scene.pk)
     if expected_version is not None and current.version != expected_version:
-        before, now = _snapshot(scene), _snapshot(current)
-        changed = {k: (before[k], now[k]) for k in now if before[k] != now[k]}
-        raise SceneConflict(current, changed)
+        raise SceneConflict(current, scene_changed_since(scene=current, version=expected_version))
     return current
 
 
@@ -167,6 +165,9 @@ def scene_update(
         raise TypeError(f"not editable: {', '.join(sorted(unknown))}")
     writer = Writer(by)
     writer.require(access.CHANGE, scene)
+    if "local_police_area" in changes and changes["local_police_area"] != scene.local_police_area:
+        # Checked before saving: nobody moves a scene out of their own area.
+        writer.require(access.CHANGE, area=changes["local_police_area"])
     current = _locked(scene, expected_version)
     shape = None
     if "geometry" in changes:

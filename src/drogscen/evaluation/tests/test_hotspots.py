@@ -223,7 +223,10 @@ def test_fdr_matches_statsmodels(p_values: list[float], alpha: float) -> None:
     result = false_discovery_rate(p_values, alpha=alpha)
     reject, adjusted, _, _ = multipletests(p_values, alpha=alpha, method="fdr_bh")
     np.testing.assert_allclose(result.adjusted_p_values, adjusted, rtol=1e-12, atol=1e-15)
-    assert result.rejected.tolist() == reject.tolist()
+    # At an adjusted p-value equal to alpha the two may round differently; elsewhere
+    # they must agree.
+    clear = np.abs(adjusted - alpha) > 1e-12
+    assert result.rejected[clear].tolist() == reject[clear].tolist()
     assert (result.adjusted_p_values >= np.array(p_values) - 1e-15).all()
 
 

@@ -4,6 +4,8 @@ from django.utils.translation import gettext as _
 
 from drogscen.audit.context import acting
 from drogscen.core.demo import DEMO_PASSWORD, demo_users_ensure
+from drogscen.mappings.demo import demo_mappings_ensure
+from drogscen.scenes.demo import demo_scenes_ensure
 
 
 class Command(BaseCommand):
@@ -16,6 +18,13 @@ class Command(BaseCommand):
         call_command("load_reference_data", verbosity=verbosity)
         with acting(None, via="command"):
             users = demo_users_ensure()
+            scenes = demo_scenes_ensure()
+            mappings = demo_mappings_ensure()
+        if scenes or mappings:
+            self.stdout.write(
+                _("Created %(scenes)s demo scenes and %(mappings)s demo mappings.")
+                % {"scenes": scenes, "mappings": mappings}
+            )
         self.stdout.write(
             _("Demo county ready. Demo users (password %(password)s):")
             % {"password": DEMO_PASSWORD}

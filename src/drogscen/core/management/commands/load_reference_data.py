@@ -4,10 +4,14 @@ from django.utils.translation import gettext as _
 from drogscen.accounts.services import organisations_sync
 from drogscen.audit.context import acting
 from drogscen.geo.loaders import ReferenceDataError, reference_data_load
+from drogscen.questionnaires.services import questionnaire_builtin_ensure
 
 
 class Command(BaseCommand):
-    help = "Load the shipped reference geography and create the organisations (idempotent)."
+    help = (
+        "Load the shipped reference geography, create the organisations and the first "
+        "questionnaire version (idempotent)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -23,6 +27,7 @@ class Command(BaseCommand):
             except ReferenceDataError as exc:
                 raise CommandError(str(exc), returncode=2) from exc
             organisations = organisations_sync()
+            questionnaire_builtin_ensure()
         if summary.changed or organisations:
             self.stdout.write(
                 _(

@@ -1,0 +1,58 @@
+"""Who sees and works on which mappings (DESIGN §5). Partners (Region, Kriminalvården,
+Tullverket, Länsstyrelsen) see the scene list but never the mapping answers."""
+
+from django.db.models import Q
+
+from drogscen.core import access
+from drogscen.mappings.models import CoSignature, Mapping, MappingSettings
+
+SUBMIT, COSIGN, APPROVE, CORRECT = "submit", "cosign", "approve", "correct"
+# The lowest role each workflow step needs.
+access.ACTION_ROLE.update(
+    {SUBMIT: "editor", COSIGN: "editor", APPROVE: "manager", CORRECT: "editor"}
+)
+
+
+def mapping_condition(principal: access.Principal, action: str, prefix: str = "") -> Q:
+    if action == access.VIEW:
+        if principal.county_wide(action):
+            return access.EVERYTHING
+        conditions = []
+        if areas := principal.local_police_area_ids(action):
+            conditions.append(Q(**{f"{prefix}scene__local_police_area_id__in": areas}))
+            conditions.append(Q(**{f"{prefix}lead_local_police_area_id__in": areas}))
+        if municipalities := principal.municipality_ids(action):
+            conditions.append(Q(**{f"{prefix}scene__municipality_id__in": municipalities}))
+        return access.any_of(*conditions)
+    if action == COSIGN:
+        organisations = {
+            r.organisation_id for r in principal.roles_for(COSIGN, kinds={"municipality"})
+        }
+        if not organisations:
+            return access.NOTHING
+        return Q(**{f"{prefix}participants__in": organisations})
+    if action in {access.ADD, access.CHANGE, SUBMIT, APPROVE, CORRECT}:
+        # The local police area leads the mapping of its own scenes.
+        if areas := principal.local_police_area_ids(action):
+            return Q(**{f"{prefix}scene__local_police_area_id__in": areas})
+        return access.NOTHING
+    return access.NOTHING  # mappings are corrected, never deleted
+
+
+@access.register(Mapping)
+def mapping_scope(principal: access.Principal, action: str) -> Q:
+    return mapping_condition(principal, action)
+
+
+@access.register(CoSignature)
+def cosignature_scope(principal: access.Principal, action: str) -> Q:
+    if action == access.VIEW:
+        return mapping_condition(principal, action, "mapping__")
+    return access.NOTHING  # written only by the workflow service
+
+
+@access.register(MappingSettings)
+def mapping_settings_scope(principal: access.Principal, action: str) -> Q:
+    if action == access.VIEW or principal.county_wide(action):
+        return access.EVERYTHING
+    return access.NOTHING

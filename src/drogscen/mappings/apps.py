@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MappingsConfig(AppConfig):
+    name = "drogscen.mappings"
+    label = "mappings"
+    verbose_name = _("Mappings")
+
+    def ready(self) -> None:
+        from drogscen.mappings import access  # noqa: F401 - registers the access rules

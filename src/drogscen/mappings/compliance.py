@@ -1,0 +1,101 @@
+"""Compliance with the yearly round: every scene active at the end of the year, and
+every scene open the year before, needs an approved mapping for the year."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.utils import timezone
+
+from drogscen.mappings.counting import open_scene_ids
+from drogscen.mappings.models import Mapping
+from drogscen.mappings.selectors import approved_records, mapping_list, scenes_active_at_year_end
+from drogscen.mappings.services import mapping_deadline
+from drogscen.scenes.selectors import scene_list
+
+MAPPED, IN_PROGRESS, MISSING, OVERDUE = "mapped", "in_progress", "missing", "overdue"
+
+
+@dataclass
+class SceneState:
+    scene: object
+    state: str
+    open_last_year: bool
+    mapping: Mapping | None = None
+
+
+@dataclass
+class AreaCompliance:
+    name: str
+    scenes: list[SceneState] = field(default_factory=list)
+    approved: int = 0
+    joint: int = 0
+
+    def count(self, state: str) -> int:
+        return sum(1 for s in self.scenes if s.state == state)
+
+    @property
+    def mapped(self) -> int:
+        return self.count(MAPPED)
+
+    @property
+    def in_progress(self) -> int:
+        return self.count(IN_PROGRESS)
+
+    @property
+    def missing(self) -> int:
+        return self.count(MISSING)
+
+    @property
+    def overdue(self) -> int:
+        return self.count(OVERDUE)
+
+    @property
+    def joint_share(self) -> float | None:
+        return self.joint / self.approved if self.approved else None
+
+    @property
+    def flagged(self) -> list[SceneState]:
+        """Open last year and not mapped this year: never silently dropped."""
+        return [s for s in self.scenes if s.open_last_year and s.state != MAPPED]
+
+
+def mapping_compliance(*, year: int, fetched_by, today: date | None = None):
+    """Per local police area and for the county (as far as the user sees)."""
+    today = today or timezone.localdate()
+    overdue = today > mapping_deadline(year)
+    scenes = scene_list(fetched_by=fetched_by)
+    visible_mappings = (
+        mapping_list(fetched_by=fetched_by)
+        .filter(year=year)
+        .exclude(status=Mapping.Status.SUPERSEDED)
+    )
+    latest: dict[int, Mapping] = {}
+    for mapping in visible_mappings.order_by("revision"):
+        latest[mapping.scene_id] = mapping
+    records = approved_records(scenes=scenes)
+    open_before = open_scene_ids(records, year - 1)
+    expected = set(scenes_active_at_year_end(year, scenes).values_list("pk", flat=True))
+    expected |= {pk for pk in open_before if pk in set(scenes.values_list("pk", flat=True))}
+    approved_joint = {r.scene_id: r.joint for r in records if r.year == year}
+    areas: dict[str, AreaCompliance] = defaultdict(lambda: AreaCompliance(""))
+    county = AreaCompliance("")
+    for scene in scenes.filter(pk__in=expected).order_by("local_police_area__name", "ref"):
+        mapping = latest.get(scene.pk)
+        if scene.pk in approved_joint:
+            state = MAPPED
+        elif mapping is not None:
+            state = OVERDUE if overdue else IN_PROGRESS
+        else:
+            state = OVERDUE if overdue else MISSING
+        entry = SceneState(scene, state, scene.pk in open_before, mapping)
+        area = areas[scene.local_police_area.name]
+        area.name = scene.local_police_area.name
+        for target in (area, county):
+            target.scenes.append(entry)
+            if state == MAPPED:
+                target.approved += 1
+                target.joint += approved_joint[scene.pk]
+    return sorted(areas.values(), key=lambda a: a.name), county

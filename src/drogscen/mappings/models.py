@@ -1,0 +1,186 @@
+"""The yearly mapping (kartläggning) of each scene by its local police area, jointly with
+the municipality since 2023."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from drogscen.core.models import AuditedModel
+
+CRITERIA = ("persistent", "public_use", "public_sale", "perceived_problematic")
+
+
+class MappingQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=Mapping.Status.APPROVED)
+
+    def current(self):
+        """The revisions that count: not replaced by an approved correction."""
+        return self.exclude(status=Mapping.Status.SUPERSEDED)
+
+
+class Mapping(AuditedModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted")
+        APPROVED = "approved", _("approved")
+        SUPERSEDED = "superseded", _("replaced by a correction")
+
+    scene = models.ForeignKey(
+        "scenes.Scene",
+        verbose_name=_("scene"),
+        on_delete=models.PROTECT,
+        related_name="mappings",
+    )
+    # The reference year: the 2023 mapping was dated November, its follow-up February
+    # 2024, so the date alone does not tell the year.
+    year = models.PositiveSmallIntegerField(_("reference year"))
+    mapped_on = models.DateField(_("mapped on"))
+    lead_local_police_area = models.ForeignKey(
+        "geo.LocalPoliceArea",
+        verbose_name=_("lead local police area"),
+        on_delete=models.PROTECT,
+        related_name="mappings",
+    )
+    participants = models.ManyToManyField(
+        "accounts.Organisation",
+        verbose_name=_("participating organisations"),
+        blank=True,
+        related_name="mappings",
+    )
+    questionnaire = models.ForeignKey(
+        "questionnaires.QuestionnaireVersion",
+        verbose_name=_("questionnaire version"),
+        on_delete=models.PROTECT,
+        related_name="mappings",
+    )
+    answers = models.JSONField(_("answers"), default=dict)
+    # Derived from the answers, never typed in: open iff all four criteria hold.
+    is_open = models.BooleanField(_("open drug scene"), default=False)
+    main_substance = models.CharField(_("main substance"), max_length=32, blank=True)
+
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    revision = models.PositiveSmallIntegerField(_("revision"), default=1)
+    corrects = models.OneToOneField(
+        "self",
+        verbose_name=_("corrects"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="correction",
+    )
+    correction_reason = models.TextField(_("reason for the correction"), blank=True)
+    source = models.CharField(_("source"), max_length=16, default="form")
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    objects = MappingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "scene__ref", "-revision"]
+        verbose_name = _("mapping")
+        verbose_name_plural = _("mappings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scene", "year", "revision"], name="mapping_revision_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.scene.ref} {self.year} (rev. {self.revision})"
+
+    @property
+    def criteria(self) -> list[str]:
+        return list(self.answers.get("criteria") or [])
+
+    @property
+    def symptoms(self) -> list[str]:
+        return list(self.answers.get("symptoms") or [])
+
+
+class CoSignature(AuditedModel):
+    """A participating municipality confirms the mapping (its editor or manager)."""
+
+    mapping = models.ForeignKey(
+        Mapping, verbose_name=_("mapping"), on_delete=models.CASCADE, related_name="cosignatures"
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signed by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    signed_at = models.DateTimeField(_("signed"))
+
+    class Meta:
+        ordering = ["signed_at"]
+        verbose_name = _("co-signature")
+        verbose_name_plural = _("co-signatures")
+        constraints = [
+            models.UniqueConstraint(fields=["mapping", "organisation"], name="cosignature_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mapping} – {self.organisation}"
+
+
+class MappingSettings(AuditedModel):
+    """The coordination office's settings of the yearly round (one row)."""
+
+    window_end_month = models.PositiveSmallIntegerField(
+        _("mapping window ends, month of the following year"), default=3
+    )
+    window_end_day = models.PositiveSmallIntegerField(_("… day"), default=31)
+    deadline_month = models.PositiveSmallIntegerField(
+        _("deadline for the approved mapping, month of the following year"), default=3
+    )
+    deadline_day = models.PositiveSmallIntegerField(_("… day"), default=31)
+
+    class Meta:
+        verbose_name = _("mapping settings")
+        verbose_name_plural = _("mapping settings")
+
+    def __str__(self) -> str:
+        return str(_("mapping settings"))
+
+    @classmethod
+    def current(cls) -> MappingSettings:
+        return cls.objects.first() or cls()

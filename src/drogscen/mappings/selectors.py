@@ -1,0 +1,74 @@
+"""Reads of mappings, scoped to the user; the counting rules fed from the database."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+
+from drogscen.accounts.models import Organisation
+from drogscen.core import access
+from drogscen.mappings.counting import MappingRecord
+from drogscen.mappings.models import CoSignature, Mapping
+from drogscen.scenes.models import Scene
+
+
+def mapping_list(*, fetched_by) -> QuerySet[Mapping]:
+    return access.restrict(
+        Mapping.objects.select_related(
+            "scene", "scene__municipality", "lead_local_police_area", "questionnaire"
+        ),
+        fetched_by,
+        access.VIEW,
+    )
+
+
+def mapping_get(*, pk: int, fetched_by, action: str = access.VIEW) -> Mapping:
+    queryset = Mapping.objects.select_related(
+        "scene",
+        "scene__municipality",
+        "lead_local_police_area",
+        "questionnaire",
+        "submitted_by",
+        "approved_by",
+        "corrects",
+    ).prefetch_related(
+        "participants",
+        Prefetch("cosignatures", CoSignature.objects.select_related("organisation", "signed_by")),
+    )
+    return access.get_or_404(queryset, fetched_by, action, pk=pk)
+
+
+def approved_records(*, scenes: QuerySet[Scene] | None = None) -> list[MappingRecord]:
+    """The latest approved mapping per scene and year, for the counting rules."""
+    joint = Organisation.objects.filter(
+        mappings=OuterRef("pk"), kind=Organisation.Kind.MUNICIPALITY
+    )
+    rows = (
+        Mapping.objects.filter(status=Mapping.Status.APPROVED)
+        .annotate(joint=Exists(joint))
+        .order_by("scene_id", "year", "revision")
+    )
+    if scenes is not None:
+        rows = rows.filter(scene__in=scenes)
+    latest = {}
+    for scene_id, year, is_open, is_joint in rows.values_list(
+        "scene_id", "year", "is_open", "joint"
+    ):
+        latest[(scene_id, year)] = MappingRecord(scene_id, year, is_open, is_joint)
+    return list(latest.values())
+
+
+def scenes_active_at_year_end(year: int, scenes: QuerySet[Scene]) -> QuerySet[Scene]:
+    end = date(year, 12, 31)
+    return scenes.filter(identified_on__lte=end).exclude(closed_on__lte=end)
+
+
+def scene_mapping_timeline(*, scene: Scene, fetched_by) -> list[Mapping]:
+    """The scene's mappings, oldest first, that the user may read."""
+    return list(
+        mapping_list(fetched_by=fetched_by)
+        .filter(scene=scene)
+        .exclude(status=Mapping.Status.SUPERSEDED)
+        .order_by("year", "revision")
+    )

@@ -1,0 +1,363 @@
+"""The yearly mapping's workflow: draft (LPO editor) → submitted → co-signed by each
+participating municipality → approved (LPO manager). After approval a correction is a
+new revision with a reason; the earlier revision stays visible. The classification is
+derived from the answers, never typed in."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from drogscen.accounts.models import Organisation
+from drogscen.audit.context import current_actor
+from drogscen.core import access
+from drogscen.core.personal_data import find_personal_data
+from drogscen.mappings import access as mapping_access
+from drogscen.mappings.messages import problem_text
+from drogscen.mappings.models import CRITERIA, CoSignature, Mapping, MappingSettings
+from drogscen.questionnaires.definition import validate_answers
+from drogscen.questionnaires.services import questionnaire_for_year
+
+FIRST_YEAR = 2015
+
+
+def mapping_window(year: int) -> tuple[date, date]:
+    """From 1 January of the year to (by default) 31 March of the next: follow-ups are
+    done in the first months after the year."""
+    settings = MappingSettings.current()
+    return date(year, 1, 1), date(year + 1, settings.window_end_month, settings.window_end_day)
+
+
+def mapping_deadline(year: int) -> date:
+    settings = MappingSettings.current()
+    return date(year + 1, settings.deadline_month, settings.deadline_day)
+
+
+def known_organisation_codes() -> set[str]:
+    return set(Organisation.objects.values_list("code", flat=True))
+
+
+def answer_problems(
+    mapping: Mapping, answers: dict[str, Any], *, complete: bool, codes: set[str] | None = None
+) -> dict[str, list[str]]:
+    """Problems per question code, in the user's language. Drafts may be incomplete."""
+    problems = validate_answers(
+        mapping.questionnaire.parsed(),
+        answers,
+        known_organisation_codes=codes if codes is not None else known_organisation_codes(),
+    )
+    result = {}
+    for code, found in problems.items():
+        texts = [problem_text(p) for p in found if complete or p.code != "required"]
+        if texts:
+            result[code] = texts
+    return result
+
+
+def basic_problems(
+    *, year: int, mapped_on: date, participants: list[Organisation], correction_reason: str = ""
+) -> dict[str, list[str]]:
+    problems: dict[str, list[str]] = {}
+    last_year = timezone.localdate().year + 1
+    if not FIRST_YEAR <= year <= last_year:
+        problems["year"] = [
+            _("The reference year must be between %(first)s and %(last)s.")
+            % {"first": FIRST_YEAR, "last": last_year}
+        ]
+    else:
+        start, end = mapping_window(year)
+        if not start <= mapped_on <= end:
+            problems["mapped_on"] = [
+                _(
+                    "The mapping date must lie in the mapping window for %(year)s: "
+                    "%(start)s to %(end)s."
+                )
+                % {"year": year, "start": start, "end": end}
+            ]
+    if findings := find_personal_data(correction_reason or ""):
+        problems["correction_reason"] = [problem_text(findings[0])]
+    return problems
+
+
+def derive_classification(mapping: Mapping) -> None:
+    criteria = set(mapping.answers.get("criteria") or [])
+    mapping.is_open = criteria >= set(CRITERIA)
+    mapping.main_substance = mapping.answers.get("main_substance") or ""
+
+
+def _require(user, action: str, mapping: Mapping) -> None:
+    if user is not None:
+        access.ensure_in_scope(mapping, user, action)
+
+
+def _raise(problems: dict[str, list[str]]) -> None:
+    if problems:
+        raise ValidationError(problems)
+
+
+@transaction.atomic
+def mapping_create(
+    *,
+    scene,
+    year: int,
+    mapped_on: date,
+    participants: list[Organisation],
+    answers: dict[str, Any],
+    lead_local_police_area=None,
+    by=None,
+) -> Mapping:
+    """A draft mapping of a scene for a reference year, under the questionnaire version
+    in force for that year."""
+    problems = basic_problems(year=year, mapped_on=mapped_on, participants=participants)
+    _raise(problems)
+    questionnaire = questionnaire_for_year(year)
+    if questionnaire is None:
+        raise ValidationError(
+            {"year": _("No questionnaire is published for %(year)s.") % {"year": year}}
+        )
+    if (
+        Mapping.objects.filter(scene=scene, year=year)
+        .exclude(status="superseded")
+        .exclude(status=Mapping.Status.APPROVED)
+        .exists()
+    ):
+        raise ValidationError(
+            {
+                "year": _("This scene already has an unfinished mapping for %(year)s.")
+                % {"year": year}
+            }
+        )
+    if Mapping.objects.filter(scene=scene, year=year, status=Mapping.Status.APPROVED).exists():
+        raise ValidationError(
+            {
+                "year": _(
+                    "This scene already has an approved mapping for %(year)s; correct it instead."
+                )
+                % {"year": year}
+            }
+        )
+    mapping = Mapping(
+        scene=scene,
+        year=year,
+        mapped_on=mapped_on,
+        lead_local_police_area=lead_local_police_area or scene.local_police_area,
+        questionnaire=questionnaire,
+        answers=answers,
+        created_by=by,
+    )
+    problems = basic_problems(year=year, mapped_on=mapped_on, participants=participants)
+    problems.update(answer_problems(mapping, answers, complete=False))
+    _raise(problems)
+    derive_classification(mapping)
+    mapping.save()
+    mapping.participants.set(participants)
+    _require(by, access.CHANGE, mapping)
+    return mapping
+
+
+def _locked(mapping: Mapping, expected_version: int | None) -> Mapping:
+    current = Mapping.objects.select_for_update().get(pk=mapping.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise ValidationError(
+            _(
+                "The mapping was changed by someone else while you edited it (now version "
+                "%(version)s). Nothing was saved; reload and try again."
+            )
+            % {"version": current.version}
+        )
+    return current
+
+
+@transaction.atomic
+def mapping_update(
+    *,
+    mapping: Mapping,
+    expected_version: int | None,
+    by=None,
+    answers: dict[str, Any] | None = None,
+    mapped_on: date | None = None,
+    participants: list[Organisation] | None = None,
+) -> Mapping:
+    _require(by, access.CHANGE, mapping)
+    current = _locked(mapping, expected_version)
+    if current.status != Mapping.Status.DRAFT:
+        raise ValidationError(_("Only a draft can be edited."))
+    if answers is not None:
+        current.answers = answers
+    if mapped_on is not None:
+        current.mapped_on = mapped_on
+    problems = basic_problems(
+        year=current.year,
+        mapped_on=current.mapped_on,
+        participants=participants or [],
+        correction_reason=current.correction_reason,
+    )
+    problems.update(answer_problems(current, current.answers, complete=False))
+    _raise(problems)
+    derive_classification(current)
+    current.version += 1
+    current.save()
+    if participants is not None:
+        current.participants.set(participants)
+    return current
+
+
+@transaction.atomic
+def mapping_submit(*, mapping: Mapping, by=None, expected_version: int | None = None) -> Mapping:
+    _require(by, mapping_access.SUBMIT, mapping)
+    current = _locked(mapping, expected_version)
+    if current.status != Mapping.Status.DRAFT:
+        raise ValidationError(_("Only a draft can be submitted."))
+    _raise(answer_problems(current, current.answers, complete=True))
+    current.status = Mapping.Status.SUBMITTED
+    current.submitted_by, current.submitted_at = by, timezone.now()
+    current.version += 1
+    current.save()
+    return current
+
+
+def municipalities_to_sign(mapping: Mapping) -> list[Organisation]:
+    signed = set(mapping.cosignatures.values_list("organisation_id", flat=True))
+    return [
+        o
+        for o in mapping.participants.filter(kind=Organisation.Kind.MUNICIPALITY)
+        if o.pk not in signed
+    ]
+
+
+@transaction.atomic
+def mapping_cosign(*, mapping: Mapping, by) -> CoSignature:
+    """The signing user's participating municipality confirms the submitted mapping."""
+    _require(by, mapping_access.COSIGN, mapping)
+    current = _locked(mapping, None)
+    if current.status != Mapping.Status.SUBMITTED:
+        raise ValidationError(_("Only a submitted mapping can be co-signed."))
+    principal = access.principal_for(by)
+    own = {
+        r.organisation_id
+        for r in principal.roles_for(mapping_access.COSIGN, kinds={"municipality"})
+    }
+    waiting = [o for o in municipalities_to_sign(current) if o.pk in own]
+    if not waiting:
+        raise ValidationError(_("Your municipality has already co-signed this mapping."))
+    signature = CoSignature.objects.create(
+        mapping=current, organisation=waiting[0], signed_by=by, signed_at=timezone.now()
+    )
+    current.version += 1
+    current.save(update_fields=["version"])
+    return signature
+
+
+@transaction.atomic
+def mapping_approve(*, mapping: Mapping, by=None, expected_version: int | None = None) -> Mapping:
+    _require(by, mapping_access.APPROVE, mapping)
+    current = _locked(mapping, expected_version)
+    if current.status != Mapping.Status.SUBMITTED:
+        raise ValidationError(_("Only a submitted mapping can be approved."))
+    if missing := municipalities_to_sign(current):
+        raise ValidationError(
+            _("Waiting for co-signature by %(organisations)s.")
+            % {"organisations": ", ".join(o.name for o in missing)}
+        )
+    _approve(current, by)
+    return current
+
+
+def _approve(mapping: Mapping, by) -> None:
+    mapping.status = Mapping.Status.APPROVED
+    mapping.approved_by, mapping.approved_at = by, timezone.now()
+    mapping.version += 1
+    mapping.save()
+    if mapping.corrects_id:
+        earlier = Mapping.objects.get(pk=mapping.corrects_id)
+        earlier.status = Mapping.Status.SUPERSEDED
+        earlier.save(update_fields=["status"])
+
+
+@transaction.atomic
+def mapping_return_to_draft(*, mapping: Mapping, by=None) -> Mapping:
+    """A submitted mapping goes back to the LPO for changes; co-signatures lapse."""
+    _require(by, mapping_access.APPROVE, mapping)
+    current = _locked(mapping, None)
+    if current.status != Mapping.Status.SUBMITTED:
+        raise ValidationError(_("Only a submitted mapping can be returned."))
+    current.cosignatures.all().delete()
+    current.status = Mapping.Status.DRAFT
+    current.version += 1
+    current.save()
+    return current
+
+
+@transaction.atomic
+def mapping_correct(*, mapping: Mapping, reason: str, by=None) -> Mapping:
+    """Start a correction of an approved mapping: a new draft revision with a reason."""
+    _require(by, mapping_access.CORRECT, mapping)
+    current = _locked(mapping, None)
+    if current.status != Mapping.Status.APPROVED:
+        raise ValidationError(_("Only an approved mapping can be corrected."))
+    if hasattr(current, "correction"):
+        raise ValidationError(_("A correction of this mapping is already under way."))
+    if not reason.strip():
+        raise ValidationError({"correction_reason": _("Give the reason for the correction.")})
+    _raise(
+        basic_problems(
+            year=current.year,
+            mapped_on=current.mapped_on,
+            participants=[],
+            correction_reason=reason,
+        )
+    )
+    revision = Mapping.objects.create(
+        scene=current.scene,
+        year=current.year,
+        mapped_on=current.mapped_on,
+        lead_local_police_area=current.lead_local_police_area,
+        questionnaire=current.questionnaire,
+        answers=current.answers,
+        is_open=current.is_open,
+        main_substance=current.main_substance,
+        revision=current.revision + 1,
+        corrects=current,
+        correction_reason=reason.strip(),
+        created_by=by,
+    )
+    revision.participants.set(current.participants.all())
+    return revision
+
+
+@transaction.atomic
+def mapping_record_approved(
+    *,
+    scene,
+    year: int,
+    mapped_on: date,
+    participants: list[Organisation],
+    answers: dict[str, Any],
+    lead_local_police_area,
+    source: str = "import",
+) -> Mapping:
+    """An earlier year's mapping from the old tool, recorded as approved (imports)."""
+    mapping = Mapping(
+        scene=scene,
+        year=year,
+        mapped_on=mapped_on,
+        lead_local_police_area=lead_local_police_area,
+        questionnaire=questionnaire_for_year(year),
+        answers=answers,
+        source=source,
+        status=Mapping.Status.APPROVED,
+        approved_at=timezone.now(),
+    )
+    derive_classification(mapping)
+    mapping.save()
+    mapping.participants.set(participants)
+    return mapping
+
+
+def acting_username() -> str:
+    return current_actor().username

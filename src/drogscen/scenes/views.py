@@ -1,0 +1,305 @@
+"""Scene pages: list, map, detail with history, lineage and area over time, and the
+forms to register, edit, close, merge and split. Everything through the scoped
+selectors and the services."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from drogscen.core import access
+from drogscen.scenes import selectors, services
+from drogscen.scenes.filters import SceneFilter
+from drogscen.scenes.forms import CloseForm, MergeForm, SceneForm, SplitForm
+from drogscen.scenes.models import Scene
+
+PAGE_SIZE = 25
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, problems in error.message_dict.items():
+            target = field if field in form.fields else None
+            if field == "into" or field == "parts":
+                target = None
+            form.add_error(target, problems)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _conflict(request, form, conflict: services.SceneConflict) -> None:
+    form.add_error(None, str(conflict))
+    form.data = form.data.copy()
+    form.data["version"] = conflict.scene.version
+
+
+@require_GET
+def scene_list(request):
+    scenes = selectors.scene_list(fetched_by=request.user)
+    filterset = SceneFilter(request.GET or None, queryset=scenes, request=request)
+    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else scenes.order_by("ref")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "scenes/list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            "can_create": access.can(request.user, access.ADD, Scene),
+        },
+    )
+
+
+@require_GET
+def scene_map(request):
+    filterset = SceneFilter(request.GET or None, queryset=Scene.objects.none())
+    return render(request, "scenes/map.html", {"filter": filterset})
+
+
+def feature(scene: Scene) -> dict:
+    return {
+        "type": "Feature",
+        "geometry": scene.geometry,
+        "properties": {
+            "ref": scene.ref,
+            "name": scene.name,
+            "status": "active" if scene.is_active else "closed",
+            "municipality": scene.municipality.name,
+            "local_police_area": scene.local_police_area.name,
+            "url": f"/platser/{scene.ref}/",
+        },
+    }
+
+
+@require_GET
+def scene_map_data(request):
+    """The scenes on the map: the same scoped selector and filters as the list."""
+    scenes = selectors.scene_list(fetched_by=request.user)
+    filterset = SceneFilter(request.GET or None, queryset=scenes)
+    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else scenes
+    return JsonResponse({"type": "FeatureCollection", "features": [feature(s) for s in rows]})
+
+
+@require_GET
+def scene_detail(request, ref: str):
+    scene = selectors.scene_get(ref=ref, fetched_by=request.user)
+    history = selectors.scene_history(scene=scene)
+    area_series = selectors.scene_area_series(scene=scene)
+    # Mapping answers are police intelligence: partners see none, and reading is recorded.
+    from drogscen.audit.recorder import record_read
+    from drogscen.mappings.models import Mapping
+    from drogscen.mappings.selectors import scene_mapping_timeline
+    from drogscen.mappings.timeline import mapping_timeline
+
+    mappings = scene_mapping_timeline(scene=scene, fetched_by=request.user)
+    if mappings:
+        record_read(scene, what="mapping timeline")
+    return render(
+        request,
+        "scenes/detail.html",
+        {
+            "scene": scene,
+            "feature": feature(scene),
+            "history": history,
+            "lineage": selectors.scene_lineage(scene=scene, fetched_by=request.user),
+            "area_series": area_series,
+            "area_chart": {
+                "labels": [str(v["valid_from"]) for v in area_series],
+                "values": [round(v["area_m2"]) for v in area_series],
+                "label": _("Area (m²)"),
+            },
+            "can_change": access.restrict(
+                Scene.objects.filter(pk=scene.pk), request.user, access.CHANGE
+            ).exists(),
+            "timeline": mapping_timeline(mappings),
+            "can_see_mappings": access.can(request.user, access.VIEW, Mapping),
+            "can_map": access.can(request.user, access.ADD, Mapping)
+            and scene.is_active
+            and access.restrict(
+                Scene.objects.filter(pk=scene.pk), request.user, access.CHANGE
+            ).exists(),
+            "this_year": timezone.localdate().year,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def scene_create(request):
+    if not access.can(request.user, access.ADD, Scene):
+        raise Http404
+    form = SceneForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            scene = services.scene_create(
+                ref=data["ref"],
+                name=data["name"],
+                geometry=data["area"],
+                local_police_area=data["local_police_area"],
+                identified_on=data["identified_on"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The scene %(scene)s was registered.") % {"scene": scene})
+            return redirect("scenes:detail", ref=scene.ref)
+    return render(request, "scenes/form.html", {"form": form, "scene": None})
+
+
+@require_http_methods(["GET", "POST"])
+def scene_edit(request, ref: str):
+    scene = selectors.scene_get(ref=ref, fetched_by=request.user, action=access.CHANGE)
+    initial = {
+        "name": scene.name,
+        "local_police_area": scene.local_police_area,
+        "identified_on": scene.identified_on,
+        "geometry": json.dumps(scene.geometry),
+        "geometry_valid_from": timezone.localdate(),
+        "version": scene.version,
+    }
+    form = SceneForm(
+        request.POST or None,
+        request.FILES or None,
+        user=request.user,
+        scene=scene,
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        changes = {
+            "name": data["name"],
+            "local_police_area": data["local_police_area"],
+            "identified_on": data["identified_on"],
+        }
+        if data["area"] is not None:
+            changes["geometry"] = data["area"]
+        try:
+            scene = services.scene_update(
+                scene=scene,
+                expected_version=data.get("version"),
+                by=request.user,
+                geometry_valid_from=data.get("geometry_valid_from"),
+                **changes,
+            )
+        except services.SceneConflict as conflict:
+            _conflict(request, form, conflict)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect("scenes:detail", ref=scene.ref)
+    return render(request, "scenes/form.html", {"form": form, "scene": scene})
+
+
+def _action(request, ref, form_class, template, perform, initial=None):
+    scene = selectors.scene_get(ref=ref, fetched_by=request.user, action=access.CHANGE)
+    form = form_class(
+        request.POST or None,
+        request.FILES or None,
+        initial={"version": scene.version, **(initial or {})},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            message = perform(scene, form.cleaned_data)
+        except services.SceneConflict as conflict:
+            _conflict(request, form, conflict)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, message)
+            return redirect("scenes:detail", ref=scene.ref)
+    return render(request, template, {"form": form, "scene": scene})
+
+
+@require_http_methods(["GET", "POST"])
+def scene_close(request, ref: str):
+    def perform(scene, data):
+        services.scene_close(
+            scene=scene,
+            closed_on=data["closed_on"],
+            reason=data["close_reason"],
+            note=data["close_note"],
+            expected_version=data["version"],
+            by=request.user,
+        )
+        return _("The scene was closed.")
+
+    return _action(
+        request, ref, CloseForm, "scenes/close.html", perform, {"closed_on": timezone.localdate()}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def scene_merge(request, ref: str):
+    def perform(scene, data):
+        try:
+            into = selectors.scene_get(
+                ref=data["into"].strip(), fetched_by=request.user, action=access.CHANGE
+            )
+        except Http404 as exc:
+            raise ValidationError(
+                {"into": _("No scene of yours has the reference %(ref)s.") % {"ref": data["into"]}}
+            ) from exc
+        services.scene_merge(
+            scene=scene, into=into, on=data["on"], expected_version=data["version"], by=request.user
+        )
+        return _("The scene was merged into %(scene)s.") % {"scene": into}
+
+    return _action(
+        request, ref, MergeForm, "scenes/merge.html", perform, {"on": timezone.localdate()}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def scene_split(request, ref: str):
+    def perform(scene, data):
+        (new_scene,) = services.scene_split(
+            scene=scene,
+            parts=[{"ref": data["ref"], "name": data["name"], "geometry": data["area"]}],
+            on=data["on"],
+            close_original=data["close_original"],
+            expected_version=data["version"],
+            by=request.user,
+        )
+        return _("%(scene)s was split off.") % {"scene": new_scene}
+
+    return _action(
+        request, ref, SplitForm, "scenes/split.html", perform, {"on": timezone.localdate()}
+    )
+
+
+@require_GET
+def suggest_police_area(request):
+    """For the form: the local police area covering a drawn area (by its coverage list)."""
+    from drogscen.scenes.derivation import scene_geometry_problems, scene_place_derive
+    from drogscen.scenes.derivation import suggested_police_area as suggest
+
+    try:
+        shape, problems = scene_geometry_problems(json.loads(request.GET.get("geometry", "")))
+    except json.JSONDecodeError:
+        shape, problems = None, [_("The drawn area could not be read.")]
+    if shape is None:
+        return JsonResponse({"problems": problems}, status=400)
+    today = timezone.localdate()
+    place = scene_place_derive(shape, on=today)
+    area = suggest(place, on=today)
+    return JsonResponse(
+        {
+            "local_police_area": area.slug if area else None,
+            "municipality": place.municipality_code,
+            "district": place.district_name,
+            "area_m2": round(place.area_m2),
+        }
+    )

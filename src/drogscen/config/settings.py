@@ -101,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "drogscen.accounts.context_processors.principal",
+                "drogscen.core.context_processors.map_tiles",
             ],
         },
     }

@@ -205,3 +205,10 @@ def test_close_split_and_merge_through_the_pages(client, make_user, three_scenes
     )
     assert response.status_code == 200  # Solna's scene is not Järva's to merge into
     assert "S-1" in response.content.decode()
+
+
+def test_a_configured_tile_server_reaches_the_map(client, make_user, settings):
+    settings.MAP_TILE_URL = "https://tiles.example.internal/{z}/{x}/{y}.png"
+    client.force_login(make_user("region", "viewer"))
+    page = client.get("/platser/karta/").content.decode()
+    assert 'data-tiles="https://tiles.example.internal/{z}/{x}/{y}.png"' in page

@@ -10,8 +10,6 @@ import pytest
 from django.core.management import call_command
 from hypothesis import settings as hypothesis_settings
 
-from drogscen.accounts.models import Membership, Organisation
-
 # In CI the property-based tests draw the same examples every run: a failure there is
 # reproducible, and exploring new examples is what local runs are for.
 hypothesis_settings.register_profile("ci", derandomize=True, database=None)
@@ -44,6 +42,8 @@ def reference_data(db):
 def make_user(db, django_user_model):
     """make_user("kommun:0180", "editor") → a user with that one membership."""
     counter = iter(range(1, 10_000))
+
+    from drogscen.accounts.models import Membership, Organisation
 
     def make(code: str | None = None, role: str = "viewer", *, superuser: bool = False):
         username = f"user{next(counter)}-{(code or 'none').replace(':', '-')}-{role}"

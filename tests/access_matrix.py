@@ -185,6 +185,12 @@ ENDPOINTS: dict[str, tuple[object, dict]] = {
     "dashboards:public": ("public", {}),
     "dashboards:health": ("public", {}),
     "dashboards:home": ("signed_in", {}),
+    # County totals are for every signed-in user; the scene lists on them are scoped.
+    "dashboards:municipality": ("signed_in", {"code": "0184"}),
+    "dashboards:police_area": ("signed_in", {"slug": "solna"}),
+    "dashboards:public_json": ("public", {}),
+    # County totals for every signed-in user; breakdowns only for the caller's areas.
+    "api:report": ("api_signed_in", {"year": 2024}),
     "dashboards:upcoming": ("signed_in", {"section": "outcomes"}),
     "api:api-root": ("api_signed_in", {}),
     "api:schema": ("api_signed_in", {}),
@@ -198,6 +204,24 @@ ENDPOINTS: dict[str, tuple[object, dict]] = {
     "api:ogc-collection": ("api_signed_in", {"collection_id": "scenes"}),
     "api:ogc-items": (("scenes.scene", "list"), {"collection_id": "scenes"}),
     "api:ogc-item": (("scenes.scene", "view"), {"collection_id": "scenes", "ref": "M-JARVA"}),
+    "api:questionnaire-list": (("questionnaires.questionnaireversion", "list"), {}),
+    "api:questionnaire-detail": (
+        ("questionnaires.questionnaireversion", "view"),
+        {"version": "2023.1"},  # the shipped version
+    ),
+    # Every signed-in caller may ask; partners get an empty list (tested in mappings/tests).
+    "api:mapping-list": ("api_signed_in", {}),
+    "api:mapping-detail": [
+        (("mappings.mapping", "view"), {"pk": "@mappings.mapping"}),
+        (("mappings.mapping#other_area", "view"), {"pk": "@mappings.mapping#other_area"}),
+    ],
+    # Workflow steps are POST only (GET is 405 for everyone); who may take them is in
+    # MODEL_MATRIX and mappings/tests/test_api.py.
+    "api:mapping-submit": ("post_only", {"pk": "@mappings.mapping"}),
+    "api:mapping-cosign": ("post_only", {"pk": "@mappings.mapping"}),
+    "api:mapping-approve": ("post_only", {"pk": "@mappings.mapping"}),
+    "api:mapping-return": ("post_only", {"pk": "@mappings.mapping"}),
+    "api:mapping-correct": ("post_only", {"pk": "@mappings.mapping"}),
     "geo:layer": ("signed_in", {"layer": "kommuner"}),
     "scenes:list": ("signed_in", {}),
     "scenes:map": ("signed_in", {}),

@@ -75,6 +75,8 @@ def samples(db, django_user_model, scene_factory):
     )
     mapping = mapping_sample(jarva_scene, "kommun:0180")
     other_mapping = mapping_sample(solna_scene, "kommun:0184")
+    # An approved mapping gives the county report a year to report on.
+    Mapping.objects.filter(pk=other_mapping.pk).update(status="approved")
     cosignature = CoSignature.objects.create(
         mapping=mapping,
         organisation=Organisation.objects.get(code="kommun:0180"),

@@ -32,20 +32,35 @@ def _excluded(instance: models.Model) -> tuple[str, ...]:
     return getattr(instance, "audit_exclude", ())
 
 
-def snapshot(instance: models.Model) -> dict[str, Any]:
+def snapshot(instance: models.Model, values: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The audit form of a record: JSON-safe values, secrets left out, large values by
+    digest. `values` are attribute values as loaded (default: the current ones)."""
     excluded = _excluded(instance)
     digested = getattr(instance, "audit_digest", ())
-    values = {}
+    result = {}
     for field in instance._meta.concrete_fields:
-        if field.name in excluded or field.attname not in instance.__dict__:
+        if field.name in excluded:
             continue
-        value = _json_safe(field.value_from_object(instance))
+        if values is not None:
+            if field.attname not in values:
+                continue
+            raw = values[field.attname]
+        else:
+            if field.attname not in instance.__dict__:
+                continue
+            raw = field.value_from_object(instance)
+        value = _json_safe(raw)
         if field.name in digested:
             # Large values (boundaries) are recorded by digest: a change still shows.
             canonical = json.dumps(value, sort_keys=True, separators=(",", ":"))
             value = "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
-        values[field.attname] = value
-    return values
+        result[field.attname] = value
+    return result
+
+
+def _before(instance: models.Model) -> dict[str, Any]:
+    loaded = getattr(instance, "_audit_loaded", None)
+    return snapshot(instance, loaded) if loaded is not None else {}
 
 
 def object_type(model: type[models.Model]) -> str:
@@ -118,7 +133,7 @@ def _on_save(sender, instance, created, raw=False, **kwargs):
             changes={"after": after},
         )
     else:
-        before = getattr(instance, "_audit_before", None) or {}
+        before = _before(instance)
         changed = sorted(k for k in after if before.get(k) != after.get(k))
         if changed:
             record(
@@ -131,7 +146,11 @@ def _on_save(sender, instance, created, raw=False, **kwargs):
                     "after": {k: after[k] for k in changed},
                 },
             )
-    instance._audit_before = after
+    instance._audit_loaded = {
+        field.attname: field.value_from_object(instance)
+        for field in instance._meta.concrete_fields
+        if field.attname in instance.__dict__
+    }
 
 
 def _on_delete(sender, instance, **kwargs):

@@ -3,6 +3,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from drogscen.accounts.api.views import OrganisationViewSet
+from drogscen.mappings.api.views import MappingViewSet
+from drogscen.questionnaires.api.views import QuestionnaireViewSet
+from drogscen.reports.api import ReportView
 from drogscen.scenes.api import ogc
 from drogscen.scenes.api.views import SceneViewSet
 
@@ -11,6 +14,8 @@ router = DefaultRouter()
 router.APIRootView = ogc.LandingPageView
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("scenes", SceneViewSet, basename="scene")
+router.register("questionnaires", QuestionnaireViewSet, basename="questionnaire")
+router.register("mappings", MappingViewSet, basename="mapping")
 
 # OGC API – Features (read-only). QGIS appends "/{id}" and "/items" to the links itself,
 # so these answer with and without a trailing slash.
@@ -37,6 +42,7 @@ ogc_urlpatterns = [
 urlpatterns = [
     path("v1/", include(router.urls)),
     path("v1/", include(ogc_urlpatterns)),
+    path("v1/reports/<int:year>/", ReportView.as_view(), name="report"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
 ]

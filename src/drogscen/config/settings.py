@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "drogscen.scenes",
     "drogscen.questionnaires",
     "drogscen.mappings",
+    "drogscen.reports",
     "drogscen.dashboards",
 ]
 
@@ -231,6 +232,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # pyogrio reports every file it writes at INFO; exports print their own summary.
         "pyogrio": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 
 
@@ -25,10 +23,12 @@ class AuditedModel(models.Model):
     @classmethod
     def from_db(cls, db, field_names, values, *args, **kwargs):
         instance = super().from_db(db, field_names, values, *args, **kwargs)
-        from drogscen.audit.recorder import snapshot
-
-        instance._audit_before = snapshot(instance)
+        # The loaded values as they are; turned into the audit form only when the record
+        # is saved (most loaded records never are). Services assign new JSON values rather
+        # than changing them in place, so these stay the values as loaded.
+        instance._audit_loaded = {
+            field.attname: getattr(instance, field.attname)
+            for field in cls._meta.concrete_fields
+            if field.attname in instance.__dict__
+        }
         return instance
-
-    def audit_snapshot_before(self) -> dict[str, Any] | None:
-        return getattr(self, "_audit_before", None)

@@ -1,8 +1,22 @@
+"""The county picture: goal dashboard for the county, per municipality and per local
+police area, with a drill-down from every figure to the scenes it counts; and the
+public statistics page (no sign-in) with its JSON twin."""
+
+from __future__ import annotations
+
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
+
+from drogscen.core import access
+from drogscen.geo.models import LocalPoliceArea, Municipality
+from drogscen.mappings.compliance import mapping_compliance
+from drogscen.reports import public
+from drogscen.reports.builder import report_build, report_years, series_by_area
+from drogscen.scenes.selectors import scene_list
 
 # Sections the navigation shows before their own app arrives (see README, "Status").
 UPCOMING_SECTIONS = {
@@ -11,8 +25,92 @@ UPCOMING_SECTIONS = {
 }
 
 
+def _year(request, years: list[int]) -> int | None:
+    if not years:
+        return None
+    try:
+        year = int(request.GET.get("year") or years[-1])
+    except ValueError:
+        raise Http404 from None
+    if year not in years:
+        raise Http404
+    return year
+
+
+def _context(request, years, year):
+    report = report_build(year=year, fetched_by=request.user)
+    names = dict(Municipality.objects.values_list("code", "name"))
+    return {
+        "years": years,
+        "year": year,
+        "report": report,
+        "municipality_rows": [
+            {"code": code, "name": names[code], "count": n}
+            for code, n in sorted(
+                report["municipalities"]["by_code"].items(), key=lambda item: names[item[0]]
+            )
+        ],
+        "area_rows": sorted(report["local_police_areas"]["by_name"].items()),
+        "series_rows": sorted(report["goal"]["series"].items()),
+        "county_wide": access.principal_for(request.user).county_wide(),
+    }
+
+
+@require_GET
 def home(request):
-    return render(request, "dashboards/home.html")
+    years = report_years()
+    year = _year(request, years)
+    if year is None:
+        return render(request, "dashboards/home.html", {"years": []})
+    context = _context(request, years, year)
+    _, county = mapping_compliance(year=year, fetched_by=request.user)
+    context["compliance"] = county
+    return render(request, "dashboards/home.html", context)
+
+
+def _area_page(request, *, title, kind, key, scenes, series, links):
+    years = report_years()
+    year = _year(request, years)
+    context = _context(request, years, year) if year else {"years": []}
+    context.update(
+        {
+            "title": title,
+            "kind": kind,
+            "area_series": sorted(series.items()),
+            "area_count": series.get(year, 0) if year else 0,
+            "scenes": scenes.order_by("ref"),
+            "links": links,
+        }
+    )
+    return render(request, "dashboards/area.html", context)
+
+
+@require_GET
+def municipality(request, code: str):
+    place = get_object_or_404(Municipality, code=code)
+    return _area_page(
+        request,
+        title=place.name,
+        kind="municipality",
+        key=code,
+        scenes=scene_list(fetched_by=request.user).filter(municipality=place),
+        series=series_by_area()["municipalities"].get(code, {}),
+        links={"municipality": code},
+    )
+
+
+@require_GET
+def police_area(request, slug: str):
+    area = get_object_or_404(LocalPoliceArea, slug=slug)
+    return _area_page(
+        request,
+        title=f"LPO {area.name}",
+        kind="local_police_area",
+        key=area.name,
+        scenes=scene_list(fetched_by=request.user).filter(local_police_area=area),
+        series=series_by_area()["local_police_areas"].get(area.name, {}),
+        links={"local_police_area": slug},
+    )
 
 
 def upcoming_section(request, section: str):
@@ -26,8 +124,19 @@ def upcoming_section(request, section: str):
 
 
 @login_not_required
+@require_GET
 def public_statistics(request):
-    return render(request, "dashboards/public.html")
+    return render(request, "dashboards/public.html", {"stats": public.public_statistics()})
+
+
+@login_not_required
+@require_GET
+@cache_control(public=True, max_age=900)
+def public_statistics_json(request):
+    response = JsonResponse(public.public_statistics(), json_dumps_params={"ensure_ascii": False})
+    # The county's website fetches the figures from its own pages.
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 @login_not_required

@@ -16,6 +16,8 @@ from drogscen.mappings.services import mapping_deadline
 from drogscen.scenes.selectors import scene_list
 
 MAPPED, IN_PROGRESS, MISSING, OVERDUE = "mapped", "in_progress", "missing", "overdue"
+# Open last year and closed (with a reason) during this year: accounted for, not missing.
+CLOSED = "closed"
 
 
 @dataclass
@@ -57,9 +59,13 @@ class AreaCompliance:
         return self.joint / self.approved if self.approved else None
 
     @property
+    def closed(self) -> int:
+        return self.count(CLOSED)
+
+    @property
     def flagged(self) -> list[SceneState]:
-        """Open last year and not mapped this year: never silently dropped."""
-        return [s for s in self.scenes if s.open_last_year and s.state != MAPPED]
+        """Open last year, still active and not mapped this year: never silently dropped."""
+        return [s for s in self.scenes if s.open_last_year and s.state not in {MAPPED, CLOSED}]
 
 
 def mapping_compliance(*, year: int, fetched_by, today: date | None = None):
@@ -71,6 +77,8 @@ def mapping_compliance(*, year: int, fetched_by, today: date | None = None):
         mapping_list(fetched_by=fetched_by)
         .filter(year=year)
         .exclude(status=Mapping.Status.SUPERSEDED)
+        # The state is all this needs; answers and polygons are the heavy part of a row.
+        .defer("answers", "scene__geometry")
     )
     latest: dict[int, Mapping] = {}
     for mapping in visible_mappings.order_by("revision"):
@@ -78,7 +86,8 @@ def mapping_compliance(*, year: int, fetched_by, today: date | None = None):
     records = approved_records(scenes=scenes)
     open_before = open_scene_ids(records, year - 1)
     expected = set(scenes_active_at_year_end(year, scenes).values_list("pk", flat=True))
-    expected |= {pk for pk in open_before if pk in set(scenes.values_list("pk", flat=True))}
+    visible = set(scenes.values_list("pk", flat=True))
+    expected |= open_before & visible
     approved_joint = {r.scene_id: r.joint for r in records if r.year == year}
     areas: dict[str, AreaCompliance] = defaultdict(lambda: AreaCompliance(""))
     county = AreaCompliance("")
@@ -86,6 +95,8 @@ def mapping_compliance(*, year: int, fetched_by, today: date | None = None):
         mapping = latest.get(scene.pk)
         if scene.pk in approved_joint:
             state = MAPPED
+        elif scene.closed_on is not None and scene.closed_on <= date(year, 12, 31):
+            state = CLOSED
         elif mapping is not None:
             state = OVERDUE if overdue else IN_PROGRESS
         else:

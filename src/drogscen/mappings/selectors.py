@@ -12,29 +12,38 @@ from drogscen.mappings.counting import MappingRecord
 from drogscen.mappings.models import CoSignature, Mapping
 from drogscen.scenes.models import Scene
 
+# Polygons and questionnaire definitions: large, and not needed to list mappings.
+HEAVY_RELATED = ("scene__geometry", "scene__municipality__geometry", "questionnaire__definition")
+
 
 def mapping_list(*, fetched_by) -> QuerySet[Mapping]:
     return access.restrict(
         Mapping.objects.select_related(
             "scene", "scene__municipality", "lead_local_police_area", "questionnaire"
-        ),
+        ).defer(*HEAVY_RELATED),
         fetched_by,
         access.VIEW,
     )
 
 
 def mapping_get(*, pk: int, fetched_by, action: str = access.VIEW) -> Mapping:
-    queryset = Mapping.objects.select_related(
-        "scene",
-        "scene__municipality",
-        "lead_local_police_area",
-        "questionnaire",
-        "submitted_by",
-        "approved_by",
-        "corrects",
-    ).prefetch_related(
-        "participants",
-        Prefetch("cosignatures", CoSignature.objects.select_related("organisation", "signed_by")),
+    queryset = (
+        Mapping.objects.select_related(
+            "scene",
+            "scene__municipality",
+            "lead_local_police_area",
+            "questionnaire",
+            "submitted_by",
+            "approved_by",
+            "corrects",
+        )
+        .defer("scene__geometry", "scene__municipality__geometry")
+        .prefetch_related(
+            "participants",
+            Prefetch(
+                "cosignatures", CoSignature.objects.select_related("organisation", "signed_by")
+            ),
+        )
     )
     return access.get_or_404(queryset, fetched_by, action, pk=pk)
 

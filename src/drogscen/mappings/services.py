@@ -24,6 +24,14 @@ from drogscen.questionnaires.definition import validate_answers
 from drogscen.questionnaires.services import questionnaire_for_year
 
 FIRST_YEAR = 2015
+NEAR_TRANSIT_M = 300  # a station this close counts as "near public transport"
+
+
+def near_transit_prefill(scene) -> str | None:
+    """The answer to `near_transit` suggested by the scene's nearest station."""
+    if scene.station_distance_m is None:
+        return None
+    return "yes" if scene.station_distance_m <= NEAR_TRANSIT_M else "no"
 
 
 def mapping_window(year: int) -> tuple[date, date]:

@@ -28,8 +28,6 @@ from drogscen.questionnaires.definition import relevant_questions
 from drogscen.questionnaires.services import questionnaire_for_year
 from drogscen.scenes.selectors import scene_get
 
-NEAR_TRANSIT_M = 300  # a station this close counts as "near public transport"
-
 
 class MappingFilter(django_filters.FilterSet):
     year = django_filters.NumberFilter(label=gettext_lazy("Reference year"))
@@ -42,7 +40,7 @@ class MappingFilter(django_filters.FilterSet):
     municipality = django_filters.ModelChoiceFilter(
         label=gettext_lazy("Municipality"),
         field_name="scene__municipality",
-        queryset=Municipality.objects.order_by("name"),
+        queryset=Municipality.objects.defer("geometry").order_by("name"),
         to_field_name="code",
     )
     status = django_filters.ChoiceFilter(
@@ -81,10 +79,8 @@ def mapping_index(request):
 
 
 def _initial_answers(scene) -> dict:
-    initial = {}
-    if scene.station_distance_m is not None:
-        initial["near_transit"] = "yes" if scene.station_distance_m <= NEAR_TRANSIT_M else "no"
-    return initial
+    prefill = services.near_transit_prefill(scene)
+    return {"near_transit": prefill} if prefill else {}
 
 
 @require_http_methods(["GET", "POST"])

@@ -50,11 +50,15 @@ def questionnaire_publish(*, version: QuestionnaireVersion) -> QuestionnaireVers
 
 
 def questionnaire_for_year(year: int) -> QuestionnaireVersion | None:
-    """The published version in force for a reference year."""
+    """The published version in force for a reference year. Years before the first
+    version (mappings from the old tool) are read under the first version: its question
+    codes are those the old tool's answers are imported into."""
+    published = QuestionnaireVersion.objects.filter(published_at__isnull=False)
     return (
-        QuestionnaireVersion.objects.filter(published_at__isnull=False, valid_from_year__lte=year)
+        published.filter(valid_from_year__lte=year)
         .order_by("-valid_from_year", "-published_at")
         .first()
+        or published.order_by("valid_from_year", "published_at").first()
     )
 
 

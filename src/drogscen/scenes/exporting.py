@@ -79,7 +79,9 @@ def scenes_export(
 
 def scenes_for_export(*, fetched_by=None, filters: Mapping[str, Any] | None = None):
     scenes = (
-        Scene.objects.with_places() if fetched_by is None else scene_list(fetched_by=fetched_by)
+        Scene.objects.with_places()
+        if fetched_by is None
+        else scene_list(fetched_by=fetched_by, geometry=True)
     )
     if filters:
         scenes = SceneFilter(filters, queryset=scenes).qs

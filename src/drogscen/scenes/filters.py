@@ -1,6 +1,7 @@
 """One filter set for the scene list page, the API and exports."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -12,7 +13,7 @@ class SceneFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     municipality = django_filters.ModelChoiceFilter(
         label=_("Municipality"),
-        queryset=Municipality.objects.order_by("name"),
+        queryset=Municipality.objects.defer("geometry").order_by("name"),
         to_field_name="code",
     )
     local_police_area = django_filters.ModelChoiceFilter(
@@ -29,6 +30,23 @@ class SceneFilter(django_filters.FilterSet):
         label=_("Status"),
         choices=[("active", _("active")), ("closed", _("closed"))],
         method="by_status",
+    )
+    # Drill-down from the county picture: the scenes a figure counts.
+    open_in = django_filters.NumberFilter(
+        label=_("Open drug scenes %(year)s"), method="counted", widget=forms.HiddenInput
+    )
+    new_in = django_filters.NumberFilter(
+        label=_("New open drug scenes %(year)s"), method="counted", widget=forms.HiddenInput
+    )
+    removed_in = django_filters.NumberFilter(
+        label=_("No longer open drug scenes %(year)s"),
+        method="counted",
+        widget=forms.HiddenInput,
+    )
+    unmapped_in = django_filters.NumberFilter(
+        label=_("Scenes without an approved mapping for %(year)s"),
+        method="counted",
+        widget=forms.HiddenInput,
     )
     ordering = django_filters.OrderingFilter(
         label=_("Sort by"),
@@ -52,7 +70,17 @@ class SceneFilter(django_filters.FilterSet):
 
     class Meta:
         model = Scene
-        fields = ["q", "municipality", "local_police_area", "district", "status"]
+        fields = [
+            "q",
+            "municipality",
+            "local_police_area",
+            "district",
+            "status",
+            "open_in",
+            "new_in",
+            "removed_in",
+            "unmapped_in",
+        ]
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -60,9 +88,40 @@ class SceneFilter(django_filters.FilterSet):
             return queryset
         return queryset.filter(Q(name__icontains=value) | Q(ref__icontains=value))
 
+    def counted(self, queryset, name, value):
+        from drogscen.mappings.counting import year_summary
+        from drogscen.mappings.selectors import approved_records, scenes_active_at_year_end
+
+        year = int(value)
+        active = scenes_active_at_year_end(year, Scene.objects.all()).values_list("pk", flat=True)
+        summary = year_summary(approved_records(), year, active_at_year_end=active)
+        wanted = {
+            "open_in": lambda: {
+                r.scene_id for r in approved_records() if r.year == year and r.is_open
+            },
+            "new_in": lambda: summary.new,
+            "removed_in": lambda: summary.removed,
+            "unmapped_in": lambda: summary.unmapped,
+        }[name]()
+        return queryset.filter(pk__in=wanted)
+
     def by_status(self, queryset, name, value):
         if value == "active":
             return queryset.filter(closed_on__isnull=True)
         if value == "closed":
             return queryset.filter(closed_on__isnull=False)
         return queryset
+
+
+DRILL_DOWNS = ("open_in", "new_in", "removed_in", "unmapped_in")
+
+
+def drill_down_caption(filterset: SceneFilter) -> str:
+    """What a drill-down from the county picture shows, in words."""
+    if not filterset.is_bound or not filterset.is_valid():
+        return ""
+    for name in DRILL_DOWNS:
+        value = filterset.form.cleaned_data.get(name)
+        if value:
+            return str(filterset.filters[name].label) % {"year": int(value)}
+    return ""

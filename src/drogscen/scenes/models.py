@@ -15,9 +15,10 @@ class SceneQuerySet(models.QuerySet):
         return self.filter(closed_on__isnull=True)
 
     def with_places(self):
+        # The municipality's boundary is large and never needed with a scene.
         return self.select_related(
             "municipality", "district", "local_police_area", "nearest_station"
-        )
+        ).defer("municipality__geometry")
 
 
 class Scene(AuditedModel):

@@ -9,8 +9,13 @@ from drogscen.core import access
 from drogscen.scenes.models import Scene, SceneLink
 
 
-def scene_list(*, fetched_by) -> QuerySet[Scene]:
-    return access.restrict(Scene.objects.with_places(), fetched_by, access.VIEW)
+def scene_list(*, fetched_by, geometry: bool = False) -> QuerySet[Scene]:
+    """The scenes the user may see; the polygons only when asked for (they are the
+    heavy part of a row and most lists and counts never draw them)."""
+    scenes = Scene.objects.with_places()
+    if not geometry:
+        scenes = scenes.defer("geometry")
+    return access.restrict(scenes, fetched_by, access.VIEW)
 
 
 def scene_get(*, ref: str, fetched_by, action: str = access.VIEW) -> Scene:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from drogscen.core import access
 from drogscen.scenes import selectors, services
-from drogscen.scenes.filters import SceneFilter
+from drogscen.scenes.filters import SceneFilter, drill_down_caption
 from drogscen.scenes.forms import CloseForm, MergeForm, SceneForm, SplitForm
 from drogscen.scenes.models import Scene
 
@@ -57,6 +57,7 @@ def scene_list(request):
             "page": page,
             "query": query.urlencode(),
             "can_create": access.can(request.user, access.ADD, Scene),
+            "caption": drill_down_caption(filterset),
         },
     )
 
@@ -85,7 +86,7 @@ def feature(scene: Scene) -> dict:
 @require_GET
 def scene_map_data(request):
     """The scenes on the map: the same scoped selector and filters as the list."""
-    scenes = selectors.scene_list(fetched_by=request.user)
+    scenes = selectors.scene_list(fetched_by=request.user, geometry=True)
     filterset = SceneFilter(request.GET or None, queryset=scenes)
     rows = filterset.qs if filterset.is_bound and filterset.is_valid() else scenes
     return JsonResponse({"type": "FeatureCollection", "features": [feature(s) for s in rows]})

@@ -1,0 +1,50 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+
+from drogscen.audit.context import acting
+from drogscen.core.imports import ImportRejected, command_rejection
+from drogscen.mappings.importing import mappings_import
+
+
+class Command(BaseCommand):
+    help = (
+        "Import earlier years' mappings (recorded as approved) from CSV or JSON Lines, one "
+        "mapping per row. A file with any invalid row writes nothing and exits 2; "
+        "importing the same file again changes nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "file",
+            help="CSV (UTF-8, header row; lists ';'-separated) or JSON Lines (lists as arrays)",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="check the file and report, write nothing"
+        )
+        parser.add_argument(
+            "--progress", action="store_true", help="always show a progress bar on stderr"
+        )
+
+    def handle(self, *args, file, dry_run=False, progress=False, **options):
+        label = Path(file).name
+        with acting(None, via="command"):
+            try:
+                result = mappings_import(
+                    path=file, dry_run=dry_run, progress=True if progress else None
+                )
+            except ImportRejected as exc:
+                raise command_rejection(exc, label=label, stderr=self.stderr) from exc
+        counts = {"file": label, **result.counts()}
+        if result.dry_run:
+            message = _(
+                "%(file)s: dry run, nothing written. %(read)s read; would create "
+                "%(created)s, update %(updated)s, leave %(unchanged)s unchanged."
+            )
+        else:
+            message = _(
+                "%(file)s: %(read)s read, %(created)s created, %(updated)s updated, "
+                "%(unchanged)s unchanged."
+            )
+        self.stdout.write(message % counts)

@@ -1,0 +1,1 @@
+"""Questionnaire versions over HTTP: `/api/v1/questionnaires/` (read-only)."""

@@ -20,12 +20,35 @@ MAPPED, IN_PROGRESS, MISSING, OVERDUE = "mapped", "in_progress", "missing", "ove
 CLOSED = "closed"
 
 
+@dataclass(frozen=True)
+class SceneRow:
+    """What the follow-up shows of a scene (plain values: hundreds of rows per page)."""
+
+    pk: int
+    ref: str
+    name: str
+    closed_on: date | None
+    area: str
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.ref})"
+
+
+@dataclass(frozen=True)
+class MappingRow:
+    pk: int
+    status: str
+
+    def get_status_display(self) -> str:
+        return str(Mapping.Status(self.status).label)
+
+
 @dataclass
 class SceneState:
-    scene: object
+    scene: SceneRow
     state: str
     open_last_year: bool
-    mapping: Mapping | None = None
+    mapping: MappingRow | None = None
 
 
 @dataclass
@@ -73,17 +96,17 @@ def mapping_compliance(*, year: int, fetched_by, today: date | None = None):
     today = today or timezone.localdate()
     overdue = today > mapping_deadline(year)
     scenes = scene_list(fetched_by=fetched_by)
-    visible_mappings = (
+    latest: dict[int, MappingRow] = {}
+    rows = (
         mapping_list(fetched_by=fetched_by)
         .filter(year=year)
         .exclude(status=Mapping.Status.SUPERSEDED)
-        # The state is all this needs; answers and polygons are the heavy part of a row.
-        .defer("answers", "scene__geometry")
+        .order_by("revision")
+        .values_list("scene_id", "pk", "status")
     )
-    latest: dict[int, Mapping] = {}
-    for mapping in visible_mappings.order_by("revision"):
-        latest[mapping.scene_id] = mapping
-    records = approved_records(scenes=scenes)
+    for scene_id, pk, status in rows:
+        latest[scene_id] = MappingRow(pk, status)
+    records = approved_records(scenes=scenes, years={year - 1, year})
     open_before = open_scene_ids(records, year - 1)
     expected = set(scenes_active_at_year_end(year, scenes).values_list("pk", flat=True))
     visible = set(scenes.values_list("pk", flat=True))
@@ -91,7 +114,12 @@ def mapping_compliance(*, year: int, fetched_by, today: date | None = None):
     approved_joint = {r.scene_id: r.joint for r in records if r.year == year}
     areas: dict[str, AreaCompliance] = defaultdict(lambda: AreaCompliance(""))
     county = AreaCompliance("")
-    for scene in scenes.filter(pk__in=expected).order_by("local_police_area__name", "ref"):
+    scene_rows = (
+        scenes.filter(pk__in=expected)
+        .order_by("local_police_area__name", "ref")
+        .values_list("pk", "ref", "name", "closed_on", "local_police_area__name")
+    )
+    for scene in (SceneRow(*row) for row in scene_rows):
         mapping = latest.get(scene.pk)
         if scene.pk in approved_joint:
             state = MAPPED
@@ -102,8 +130,8 @@ def mapping_compliance(*, year: int, fetched_by, today: date | None = None):
         else:
             state = OVERDUE if overdue else MISSING
         entry = SceneState(scene, state, scene.pk in open_before, mapping)
-        area = areas[scene.local_police_area.name]
-        area.name = scene.local_police_area.name
+        area = areas[scene.area]
+        area.name = scene.area
         for target in (area, county):
             target.scenes.append(entry)
             if state == MAPPED:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from drogscen.accounts.models import Organisation
 from drogscen.core import access
@@ -48,8 +48,11 @@ def mapping_get(*, pk: int, fetched_by, action: str = access.VIEW) -> Mapping:
     return access.get_or_404(queryset, fetched_by, action, pk=pk)
 
 
-def approved_records(*, scenes: QuerySet[Scene] | None = None) -> list[MappingRecord]:
-    """The latest approved mapping per scene and year, for the counting rules."""
+def approved_records(
+    *, scenes: QuerySet[Scene] | None = None, years: set[int] | None = None
+) -> list[MappingRecord]:
+    """The latest approved mapping per scene and year (of `years`, default all), for the
+    counting rules."""
     joint = Organisation.objects.filter(
         mappings=OuterRef("pk"), kind=Organisation.Kind.MUNICIPALITY
     )
@@ -60,12 +63,27 @@ def approved_records(*, scenes: QuerySet[Scene] | None = None) -> list[MappingRe
     )
     if scenes is not None:
         rows = rows.filter(scene__in=scenes)
+    if years is not None:
+        rows = rows.filter(year__in=years)
     latest = {}
     for scene_id, year, is_open, is_joint in rows.values_list(
         "scene_id", "year", "is_open", "joint"
     ):
         latest[(scene_id, year)] = MappingRecord(scene_id, year, is_open, is_joint)
     return list(latest.values())
+
+
+def open_scenes_per_year() -> dict[int, int]:
+    """Open scenes per reference year, counted in the database (the goal series). A
+    scene has one approved mapping per year: a correction replaces the earlier one."""
+    rows = (
+        Mapping.objects.filter(status=Mapping.Status.APPROVED)
+        .order_by()
+        .values("year")
+        .annotate(open=Count("scene", distinct=True, filter=Q(is_open=True)))
+        .values_list("year", "open")
+    )
+    return dict(sorted(rows))
 
 
 def scenes_active_at_year_end(year: int, scenes: QuerySet[Scene]) -> QuerySet[Scene]:

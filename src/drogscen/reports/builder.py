@@ -21,8 +21,9 @@ from drogscen.accounts.models import Organisation
 from drogscen.core import access
 from drogscen.geo import lookups
 from drogscen.geo.models import District, Municipality
-from drogscen.mappings.counting import MappingRecord, goal_series, on_track, year_summary
+from drogscen.mappings.counting import MappingRecord, on_track, year_summary
 from drogscen.mappings.models import Mapping
+from drogscen.mappings.selectors import open_scenes_per_year
 from drogscen.scenes.models import Scene, SceneGeometryVersion
 
 GOAL_YEAR = 2027
@@ -44,13 +45,17 @@ class ApprovedMapping:
     symptoms: tuple[str, ...]
 
 
-def approved_mappings(*, answers_for_year: int | None = None) -> list[ApprovedMapping]:
+def approved_mappings(
+    *, answers_for_year: int | None = None, years: set[int] | None = None
+) -> list[ApprovedMapping]:
     """The latest approved mapping of every scene and year (county-wide). The symptoms
     are read only for `answers_for_year`: answers are the heavy part of a row."""
     joint = Organisation.objects.filter(
         mappings=OuterRef("pk"), kind=Organisation.Kind.MUNICIPALITY
     )
     approved = Mapping.objects.filter(status=Mapping.Status.APPROVED)
+    if years is not None:
+        approved = approved.filter(year__in=years)
     rows = (
         approved.annotate(joint=Exists(joint))
         .order_by("scene_id", "year", "revision")
@@ -81,10 +86,14 @@ def approved_mappings(*, answers_for_year: int | None = None) -> list[ApprovedMa
 
 
 def report_years() -> list[int]:
+    # order_by() first: the model's default ordering would make DISTINCT per row.
     return sorted(
-        Mapping.objects.filter(status=Mapping.Status.APPROVED)
-        .values_list("year", flat=True)
-        .distinct()
+        set(
+            Mapping.objects.filter(status=Mapping.Status.APPROVED)
+            .order_by()
+            .values_list("year", flat=True)
+            .distinct()
+        )
     )
 
 
@@ -113,7 +122,7 @@ def report_build(*, year: int, fetched_by=None) -> dict[str, Any]:
             _("No report for %(year)s: the approved mappings cover %(first)s–%(last)s.")
             % {"year": year, "first": years[0], "last": years[-1]}
         )
-    mappings = approved_mappings(answers_for_year=year)
+    mappings = approved_mappings(answers_for_year=year, years={year - 1, year})
     records = [MappingRecord(m.scene_id, m.year, m.is_open, m.joint) for m in mappings]
     end = date(year, 12, 31)
     active = Scene.objects.filter(identified_on__lte=end).exclude(closed_on__lte=end)
@@ -146,7 +155,7 @@ def report_build(*, year: int, fetched_by=None) -> dict[str, Any]:
     symptoms = Counter(code for pk in open_now for code in set(this_year[pk].symptoms))
     area_now = _areas_at_year_end(open_now, year)
     area_before = _areas_at_year_end(open_before, year - 1)
-    series = {y: n for y, n in goal_series(records).items() if y <= year}
+    series = {y: n for y, n in open_scenes_per_year().items() if y <= year}
 
     report = {
         "year": year,

@@ -94,11 +94,10 @@ class SceneFilter(django_filters.FilterSet):
 
         year = int(value)
         active = scenes_active_at_year_end(year, Scene.objects.all()).values_list("pk", flat=True)
-        summary = year_summary(approved_records(), year, active_at_year_end=active)
+        records = approved_records(years={year - 1, year})
+        summary = year_summary(records, year, active_at_year_end=active)
         wanted = {
-            "open_in": lambda: {
-                r.scene_id for r in approved_records() if r.year == year and r.is_open
-            },
+            "open_in": lambda: {r.scene_id for r in records if r.year == year and r.is_open},
             "new_in": lambda: summary.new,
             "removed_in": lambda: summary.removed,
             "unmapped_in": lambda: summary.unmapped,

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from drogscen.core import access
 from drogscen.geo.models import LocalPoliceArea, Municipality
 from drogscen.mappings.compliance import mapping_compliance
-from drogscen.reports import public
+from drogscen.reports import charts, public
 from drogscen.reports.builder import report_build, report_years, series_by_area
 from drogscen.scenes.selectors import scene_list
 
@@ -53,6 +53,8 @@ def _context(request, years, year):
         "area_rows": sorted(report["local_police_areas"]["by_name"].items()),
         "series_rows": sorted(report["goal"]["series"].items()),
         "county_wide": access.principal_for(request.user).county_wide(),
+        # The same chart definition as the PDF report's (reports/charts.py).
+        "charts": {"goal": charts.goal_chart_cached(report)},
     }
 
 

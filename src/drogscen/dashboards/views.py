@@ -4,9 +4,12 @@ public statistics page (no sign-in) with its JSON twin."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -40,6 +43,7 @@ def _year(request, years: list[int]) -> int | None:
 def _context(request, years, year):
     report = report_build(year=year, fetched_by=request.user)
     names = dict(Municipality.objects.values_list("code", "name"))
+    slugs = dict(LocalPoliceArea.objects.values_list("name", "slug"))
     return {
         "years": years,
         "year": year,
@@ -50,7 +54,10 @@ def _context(request, years, year):
                 report["municipalities"]["by_code"].items(), key=lambda item: names[item[0]]
             )
         ],
-        "area_rows": sorted(report["local_police_areas"]["by_name"].items()),
+        "area_rows": [
+            {"name": name, "slug": slugs.get(name), "count": n}
+            for name, n in sorted(report["local_police_areas"]["by_name"].items())
+        ],
         "series_rows": sorted(report["goal"]["series"].items()),
         "county_wide": access.principal_for(request.user).county_wide(),
         # The same chart definition as the PDF report's (reports/charts.py).
@@ -82,6 +89,8 @@ def _area_page(request, *, title, kind, key, scenes, series, links):
             "area_count": series.get(year, 0) if year else 0,
             "scenes": scenes.order_by("ref"),
             "links": links,
+            # The area's scenes the user may see (the map's data is scoped like the list).
+            "map_url": reverse("scenes:map_data") + "?" + urlencode(links),
         }
     )
     return render(request, "dashboards/area.html", context)

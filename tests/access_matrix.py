@@ -121,6 +121,53 @@ def other_area_mapping_rule(action: str) -> Rule:
     return rule
 
 
+def intervention_rule(action: str) -> Rule:
+    """The sample intervention is owned by Solna municipality (not a representative
+    organisation) and linked to the Järva scene; its target and progress report follow it.
+    Everyone who sees the scene sees the work there: LPO Järva, the City of Stockholm (the
+    scene lies in it), the partners (they see the scene list) and the county-wide kinds.
+    Only the owner changes it; nobody deletes (cancelled instead)."""
+
+    def rule(kind: str, role: str) -> bool:
+        if action in {"list", "view"}:
+            return True
+        if action == "create":  # model level: every organisation records its own work
+            return RANK[role] >= RANK["editor"]
+        return False
+
+    return rule
+
+
+def other_municipality_intervention_rule(action: str) -> Rule:
+    """A municipality-wide intervention of Solna, at no scene: seen only by its owner and
+    the county-wide kinds, not by the City of Stockholm nor by the partners."""
+
+    def rule(kind: str, role: str) -> bool:
+        if action in {"list", "view"}:
+            return kind in COUNTY_WIDE
+        if action == "create":
+            return RANK[role] >= RANK["editor"]
+        return False
+
+    return rule
+
+
+def own_intervention_rule(action: str) -> Rule:
+    """A municipality-wide intervention of the City of Stockholm (the representative
+    municipality): its own editors change it; LPO Järva does not see it (no scene)."""
+
+    def rule(kind: str, role: str) -> bool:
+        if action in {"list", "view"}:
+            return kind in COUNTY_WIDE | {"municipality"}
+        if action == "create":
+            return RANK[role] >= RANK["editor"]
+        if action == "change":
+            return kind == "municipality" and RANK[role] >= RANK["editor"]
+        return False
+
+    return rule
+
+
 # model label (with "#variant" for a second sample) -> action -> rule. The sample objects
 # are made by the `samples` fixture of test_access_matrix.py.
 MODEL_MATRIX: dict[str, dict[str, Rule]] = {
@@ -163,6 +210,14 @@ MODEL_MATRIX: dict[str, dict[str, Rule]] = {
     "mappings.cosignature": {
         a: (mapping_rule(a) if a in {"list", "view"} else nobody) for a in ACTIONS
     },
+    "interventions.method": REFERENCE_DATA,
+    "interventions.intervention": {a: intervention_rule(a) for a in ACTIONS},
+    "interventions.intervention#other_municipality": {
+        a: other_municipality_intervention_rule(a) for a in ACTIONS
+    },
+    "interventions.intervention#own": {a: own_intervention_rule(a) for a in ACTIONS},
+    "interventions.target": {a: intervention_rule(a) for a in ACTIONS},
+    "interventions.targetprogress": {a: intervention_rule(a) for a in ACTIONS},
     "audit.auditentry": {
         "list": county_wide("manager"),
         "view": county_wide("manager"),
@@ -185,9 +240,16 @@ ENDPOINTS: dict[str, tuple[object, dict]] = {
     "dashboards:public": ("public", {}),
     "dashboards:health": ("public", {}),
     "dashboards:home": ("signed_in", {}),
-    # County totals are for every signed-in user; the scene lists on them are scoped.
-    "dashboards:municipality": ("signed_in", {"code": "0184"}),
-    "dashboards:police_area": ("signed_in", {"slug": "solna"}),
+    # Per-area pages for the areas of the user's own scenes (as the report's breakdowns):
+    # Solna's pages like the Solna sample scene, Järva's and Stockholm's like the Järva one.
+    "dashboards:municipality": [
+        (("page", "scenes.scene#other_area", "view"), {"code": "0184"}),
+        (("page", "scenes.scene", "view"), {"code": "0180"}),
+    ],
+    "dashboards:police_area": [
+        (("page", "scenes.scene#other_area", "view"), {"slug": "solna"}),
+        (("page", "scenes.scene", "view"), {"slug": "jarva"}),
+    ],
     "dashboards:public_json": ("public", {}),
     # County totals for every signed-in user; breakdowns only for the caller's areas.
     "api:report": ("api_signed_in", {"year": 2024}),
@@ -240,7 +302,7 @@ ENDPOINTS: dict[str, tuple[object, dict]] = {
     "scenes:merge": (("page", "scenes.scene", "change"), {"ref": "M-JARVA"}),
     "scenes:split": (("page", "scenes.scene", "change"), {"ref": "M-JARVA"}),
     "mappings:list": ("signed_in", {}),
-    "mappings:compliance": ("signed_in", {}),
+    "mappings:compliance": (("page", "mappings.mapping", "list"), {}),
     "mappings:questions": ("post_only", {}),
     "mappings:create": [
         (("page", "scenes.scene", "change"), {"ref": "M-JARVA"}),

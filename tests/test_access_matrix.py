@@ -55,6 +55,53 @@ def mapping_sample(scene, municipality_code):
     return mapping
 
 
+def intervention_samples(scene) -> dict:
+    from drogscen.interventions.models import Method
+    from drogscen.interventions.services import intervention_create, progress_report, target_add
+
+    methods = [Method.objects.get(code="hot_spot_patrol")]
+    solna = Organisation.objects.get(code="kommun:0184")
+    at_scene = intervention_create(
+        organisation=solna,
+        title="Trygghetsvandringar",
+        methods=methods,
+        scenes=[scene],
+        starts_on=date(2025, 1, 1),
+    )
+    target = target_add(
+        intervention=at_scene,
+        description="Minst 12 vandringar",
+        unit="trygghetsvandringar",
+        planned_quantity=12,
+        period_start=date(2025, 1, 1),
+        period_end=date(2025, 12, 31),
+    )
+    progress = progress_report(target=target, period=date(2025, 1, 1), actual_quantity=3)
+    solna_wide = intervention_create(
+        organisation=solna,
+        title="Kommunövergripande arbete",
+        methods=methods,
+        municipality=solna.municipality,
+        starts_on=date(2025, 1, 1),
+    )
+    stockholm = Organisation.objects.get(code="kommun:0180")
+    own = intervention_create(
+        organisation=stockholm,
+        title="Stadens arbete",
+        methods=methods,
+        municipality=stockholm.municipality,
+        starts_on=date(2025, 1, 1),
+    )
+    return {
+        "interventions.method": methods[0],
+        "interventions.intervention": at_scene,
+        "interventions.intervention#other_municipality": solna_wide,
+        "interventions.intervention#own": own,
+        "interventions.target": target,
+        "interventions.targetprogress": progress,
+    }
+
+
 @pytest.fixture
 def samples(db, django_user_model, scene_factory):
     """One object of every model, outside the acting user's organisation."""
@@ -82,7 +129,9 @@ def samples(db, django_user_model, scene_factory):
         organisation=Organisation.objects.get(code="kommun:0180"),
         signed_at=timezone.now(),
     )
+    interventions = intervention_samples(jarva_scene)
     return {
+        **interventions,
         "questionnaires.questionnaireversion": QuestionnaireVersion.objects.first(),
         "mappings.mappingsettings": MappingSettings.objects.create(),
         "mappings.mapping": mapping,

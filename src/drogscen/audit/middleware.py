@@ -1,6 +1,9 @@
+import re
 import uuid
 
 from drogscen.audit.context import serving
+
+REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 
 class AuditContextMiddleware:
@@ -10,7 +13,9 @@ class AuditContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request.request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
+        given = request.headers.get("X-Request-ID", "")
+        # A caller's id is kept for correlation only when it is a plain token of ≤ 64 chars.
+        request.request_id = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
         with serving(request):
             response = self.get_response(request)
         response["X-Request-ID"] = request.request_id

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "drogscen.questionnaires",
     "drogscen.mappings",
     "drogscen.reports",
+    "drogscen.interventions",
     "drogscen.dashboards",
 ]
 

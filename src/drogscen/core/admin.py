@@ -19,6 +19,15 @@ class DrogscenAdminSite(admin.AdminSite):
             principal.is_superuser or principal.county_wide(access.CHANGE)
         )
 
+    def login(self, request, extra_context=None):
+        # One sign-in page for everything: the site's, with throttling and auditing.
+        from django.contrib.auth.views import redirect_to_login
+        from django.http import Http404
+
+        if request.user.is_authenticated:
+            raise Http404  # signed in without the right to the admin: nothing to see here
+        return redirect_to_login(request.GET.get("next") or request.get_full_path())
+
 
 admin_site = DrogscenAdminSite(name="admin")
 

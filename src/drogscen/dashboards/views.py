@@ -17,8 +17,14 @@ from django.views.decorators.http import require_GET
 from drogscen.core import access
 from drogscen.geo.models import LocalPoliceArea, Municipality
 from drogscen.mappings.compliance import mapping_compliance
+from drogscen.mappings.models import Mapping
 from drogscen.reports import charts, public
-from drogscen.reports.builder import report_build, report_years, series_by_area
+from drogscen.reports.builder import (
+    latest_reported_year,
+    report_build,
+    report_years,
+    series_by_area,
+)
 from drogscen.scenes.selectors import scene_list
 
 # Sections the navigation shows before their own app arrives (see README, "Status").
@@ -32,7 +38,8 @@ def _year(request, years: list[int]) -> int | None:
     if not years:
         return None
     try:
-        year = int(request.GET.get("year") or years[-1])
+        # By default the latest year whose round is over; partial years on request.
+        year = int(request.GET.get("year") or latest_reported_year() or years[-1])
     except ValueError:
         raise Http404 from None
     if year not in years:
@@ -72,12 +79,16 @@ def home(request):
     if year is None:
         return render(request, "dashboards/home.html", {"years": []})
     context = _context(request, years, year)
-    _, county = mapping_compliance(year=year, fetched_by=request.user)
-    context["compliance"] = county
+    if access.can(request.user, access.VIEW, Mapping):  # partners see no mapping states
+        _, context["compliance"] = mapping_compliance(year=year, fetched_by=request.user)
     return render(request, "dashboards/home.html", context)
 
 
-def _area_page(request, *, title, kind, key, scenes, series, links):
+def _area_page(request, *, title, kind, key, scenes, series, links, own: bool):
+    # Per-area figures are for the areas of the user's own scenes, as in the report.
+    principal = access.principal_for(request.user)
+    if not (principal.county_wide() or own or scenes.exists()):
+        raise Http404
     years = report_years()
     year = _year(request, years)
     context = _context(request, years, year) if year else {"years": []}
@@ -107,6 +118,7 @@ def municipality(request, code: str):
         scenes=scene_list(fetched_by=request.user).filter(municipality=place),
         series=series_by_area()["municipalities"].get(code, {}),
         links={"municipality": code},
+        own=place.pk in access.principal_for(request.user).municipality_ids(),
     )
 
 
@@ -121,6 +133,7 @@ def police_area(request, slug: str):
         scenes=scene_list(fetched_by=request.user).filter(local_police_area=area),
         series=series_by_area()["local_police_areas"].get(area.name, {}),
         links={"local_police_area": slug},
+        own=area.pk in access.principal_for(request.user).local_police_area_ids(),
     )
 
 

@@ -30,7 +30,16 @@ def mapping_condition(principal: access.Principal, action: str, prefix: str = ""
         }
         if not organisations:
             return access.NOTHING
-        return Q(**{f"{prefix}participants__in": organisations})
+        # Only a mapping the user may read, of a municipality taking part.
+        visible = mapping_condition(principal, access.VIEW, prefix)
+        participating = Q(
+            **{
+                f"{prefix}pk__in": Mapping.participants.through.objects.filter(
+                    organisation_id__in=organisations
+                ).values("mapping_id")
+            }
+        )
+        return participating if visible == access.EVERYTHING else visible & participating
     if action in {access.ADD, access.CHANGE, SUBMIT, APPROVE, CORRECT}:
         # The local police area leads the mapping of its own scenes.
         if areas := principal.local_police_area_ids(action):

@@ -106,7 +106,9 @@ def mapping_compliance(*, year: int, fetched_by, today: date | None = None):
     )
     for scene_id, pk, status in rows:
         latest[scene_id] = MappingRow(pk, status)
-    records = approved_records(scenes=scenes, years={year - 1, year})
+    records = approved_records(
+        scenes=scenes, years={year - 1, year}, mappings=mapping_list(fetched_by=fetched_by)
+    )
     open_before = open_scene_ids(records, year - 1)
     expected = set(scenes_active_at_year_end(year, scenes).values_list("pk", flat=True))
     visible = set(scenes.values_list("pk", flat=True))

@@ -49,7 +49,10 @@ def mapping_get(*, pk: int, fetched_by, action: str = access.VIEW) -> Mapping:
 
 
 def approved_records(
-    *, scenes: QuerySet[Scene] | None = None, years: set[int] | None = None
+    *,
+    scenes: QuerySet[Scene] | None = None,
+    years: set[int] | None = None,
+    mappings: QuerySet[Mapping] | None = None,
 ) -> list[MappingRecord]:
     """The latest approved mapping per scene and year (of `years`, default all), for the
     counting rules."""
@@ -57,7 +60,8 @@ def approved_records(
         mappings=OuterRef("pk"), kind=Organisation.Kind.MUNICIPALITY
     )
     rows = (
-        Mapping.objects.filter(status=Mapping.Status.APPROVED)
+        (Mapping.objects.all() if mappings is None else mappings)
+        .filter(status=Mapping.Status.APPROVED)
         .annotate(joint=Exists(joint))
         .order_by("scene_id", "year", "revision")
     )

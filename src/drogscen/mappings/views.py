@@ -86,7 +86,10 @@ def _initial_answers(scene) -> dict:
 @require_http_methods(["GET", "POST"])
 def mapping_create(request, ref: str):
     scene = scene_get(ref=ref, fetched_by=request.user, action=access.CHANGE)
-    year = int(request.GET.get("year") or request.POST.get("year") or timezone.localdate().year)
+    try:
+        year = int(request.GET.get("year") or request.POST.get("year") or timezone.localdate().year)
+    except ValueError:
+        raise Http404 from None
     questionnaire = questionnaire_for_year(year)
     if questionnaire is None:
         raise Http404
@@ -127,6 +130,7 @@ def mapping_edit(request, pk: int):
     if mapping.status != Mapping.Status.DRAFT:
         messages.error(request, _("Only a draft can be edited."))
         return redirect("mappings:detail", pk=mapping.pk)
+    record_read(mapping, what="answers")
     meta = MappingMetaForm(
         request.POST or None,
         initial={
@@ -283,10 +287,14 @@ mapping_correct = _workflow(
 
 @require_GET
 def compliance(request):
+    if not access.can(request.user, access.VIEW, Mapping):
+        raise Http404  # the state of each scene's mapping is mapping information
     try:
         year = int(request.GET.get("year") or timezone.localdate().year - 1)
     except ValueError:
         raise Http404 from None
+    if not services.FIRST_YEAR <= year <= timezone.localdate().year + 1:
+        raise Http404
     areas, county = mapping_compliance(year=year, fetched_by=request.user)
     return render(
         request,

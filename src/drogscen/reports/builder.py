@@ -97,8 +97,17 @@ def report_years() -> list[int]:
     )
 
 
+def closed_years() -> list[int]:
+    """Years whose mapping round is over (its deadline has passed): the figures a year
+    has before that are partial and are not published."""
+    from drogscen.mappings.services import mapping_deadline
+
+    today = timezone.localdate()
+    return [year for year in report_years() if today > mapping_deadline(year)]
+
+
 def latest_reported_year() -> int | None:
-    years = report_years()
+    years = closed_years()
     return years[-1] if years else None
 
 

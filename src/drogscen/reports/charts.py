@@ -515,9 +515,12 @@ def goal_chart_cached(report: dict[str, Any]) -> str:
     from django.core.cache import cache
     from django.utils.translation import get_language
 
-    key = "drogscen:goal-chart:" + hashlib.sha256(
-        json.dumps([report["goal"], report["year"], get_language()], sort_keys=True).encode()
-    ).hexdigest()
+    key = (
+        "drogscen:goal-chart:"
+        + hashlib.sha256(
+            json.dumps([report["goal"], report["year"], get_language()], sort_keys=True).encode()
+        ).hexdigest()
+    )
     svg = cache.get(key)
     if svg is None:
         svg = goal_chart(report)

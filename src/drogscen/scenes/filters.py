@@ -89,12 +89,24 @@ class SceneFilter(django_filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(ref__icontains=value))
 
     def counted(self, queryset, name, value):
+        from drogscen.core import access
         from drogscen.mappings.counting import year_summary
+        from drogscen.mappings.models import Mapping
         from drogscen.mappings.selectors import approved_records, scenes_active_at_year_end
 
         year = int(value)
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            return queryset.none()
+        # A classification is mapping information: counted only from mappings the user
+        # may read (partners see the scenes, never how they were classified).
+        user = getattr(self.request, "user", None)
+        readable = Mapping.objects.all()
+        if user is not None:
+            if not access.can(user, access.VIEW, Mapping):
+                return queryset.none()
+            readable = access.restrict(readable, user)
         active = scenes_active_at_year_end(year, Scene.objects.all()).values_list("pk", flat=True)
-        records = approved_records(years={year - 1, year})
+        records = approved_records(years={year - 1, year}, mappings=readable)
         summary = year_summary(records, year, active_at_year_end=active)
         wanted = {
             "open_in": lambda: {r.scene_id for r in records if r.year == year and r.is_open},
@@ -113,6 +125,7 @@ class SceneFilter(django_filters.FilterSet):
 
 
 DRILL_DOWNS = ("open_in", "new_in", "removed_in", "unmapped_in")
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 def drill_down_caption(filterset: SceneFilter) -> str:

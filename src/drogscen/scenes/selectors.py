@@ -59,9 +59,9 @@ def scene_history(*, scene: Scene, limit: int = 50) -> list[AuditEntry]:
         if field.attname in HISTORY_FIELDS
     }
     entries = list(
-        AuditEntry.objects.filter(object_type="scenes.scene", object_id=str(scene.pk)).order_by(
-            "-sequence"
-        )[:limit]
+        AuditEntry.objects.filter(object_type="scenes.scene", object_id=str(scene.pk))
+        .exclude(action=AuditEntry.Action.READ)  # who read what is for the audit, not the page
+        .order_by("-sequence")[:limit]
     )
     for entry in entries:
         after = (entry.changes.get("after") or {}) if entry.action == "update" else {}

@@ -87,7 +87,7 @@ def feature(scene: Scene) -> dict:
 def scene_map_data(request):
     """The scenes on the map: the same scoped selector and filters as the list."""
     scenes = selectors.scene_list(fetched_by=request.user, geometry=True)
-    filterset = SceneFilter(request.GET or None, queryset=scenes)
+    filterset = SceneFilter(request.GET or None, queryset=scenes, request=request)
     rows = filterset.qs if filterset.is_bound and filterset.is_valid() else scenes
     return JsonResponse({"type": "FeatureCollection", "features": [feature(s) for s in rows]})
 
@@ -104,8 +104,8 @@ def scene_detail(request, ref: str):
     from drogscen.mappings.timeline import mapping_timeline
 
     mappings = scene_mapping_timeline(scene=scene, fetched_by=request.user)
-    if mappings:
-        record_read(scene, what="mapping timeline")
+    for mapping in mappings:
+        record_read(mapping, what="timeline")
     return render(
         request,
         "scenes/detail.html",

@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from drogscen.accounts.services import organisations_sync
 from drogscen.audit.context import acting
 from drogscen.geo.loaders import ReferenceDataError, reference_data_load
+from drogscen.interventions.services import methods_seed_ensure
 from drogscen.questionnaires.services import questionnaire_builtin_ensure
 
 
@@ -28,6 +29,7 @@ class Command(BaseCommand):
                 raise CommandError(str(exc), returncode=2) from exc
             organisations = organisations_sync()
             questionnaire_builtin_ensure()
+            methods_seed_ensure()
         if summary.changed or organisations:
             self.stdout.write(
                 _(

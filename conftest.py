@@ -102,3 +102,23 @@ def scene_factory(db):
         )
 
     return make
+
+
+@pytest.fixture(scope="module")
+def demo_county(django_db_setup, django_db_blocker):
+    """The demo county (`drogscen demo`), once per test module, removed afterwards."""
+    from django.contrib.auth import get_user_model
+
+    from drogscen.core.demo import DEMO_USERS
+    from drogscen.mappings.models import Mapping
+    from drogscen.scenes.models import Scene, SceneLink
+
+    with django_db_blocker.unblock():
+        call_command("demo", verbosity=0)
+        yield
+        Mapping.objects.all().delete()
+        SceneLink.objects.all().delete()
+        Scene.objects.all().delete()
+        get_user_model().objects.filter(
+            username__in=[name for name, *_ in DEMO_USERS] + ["admin"]
+        ).delete()

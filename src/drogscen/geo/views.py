@@ -13,16 +13,21 @@ from drogscen.geo.models import DistrictBoundary, Municipality, Station
 def _municipalities(user):
     rows = access.restrict(Municipality.objects.all(), user).values("code", "name", "geometry")
     return [
-        {"type": "Feature", "geometry": r["geometry"],
-         "properties": {"code": r["code"], "name": r["name"]}}
+        {
+            "type": "Feature",
+            "geometry": r["geometry"],
+            "properties": {"code": r["code"], "name": r["name"]},
+        }
         for r in rows
     ]
 
 
 def _districts(user):
-    rows = access.restrict(DistrictBoundary.objects.all(), user).valid_on(
-        timezone.localdate()
-    ).values("district__name", "geometry")
+    rows = (
+        access.restrict(DistrictBoundary.objects.all(), user)
+        .valid_on(timezone.localdate())
+        .values("district__name", "geometry")
+    )
     return [
         {"type": "Feature", "geometry": r["geometry"], "properties": {"name": r["district__name"]}}
         for r in rows
@@ -34,9 +39,11 @@ def _stations(user):
         "name", "kind", "lines", "longitude", "latitude"
     )
     return [
-        {"type": "Feature",
-         "geometry": {"type": "Point", "coordinates": [r["longitude"], r["latitude"]]},
-         "properties": {"name": r["name"], "kind": r["kind"], "lines": r["lines"]}}
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [r["longitude"], r["latitude"]]},
+            "properties": {"name": r["name"], "kind": r["kind"], "lines": r["lines"]},
+        }
         for r in rows
     ]
 

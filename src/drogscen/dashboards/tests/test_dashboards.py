@@ -3,26 +3,14 @@ import re
 from datetime import date
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from drogscen.accounts.models import Organisation
 from drogscen.mappings import services
-from drogscen.mappings.models import Mapping
 from drogscen.mappings.tests.test_workflow import OPEN_ANSWERS
 from drogscen.reports.builder import report_build
-from drogscen.scenes.models import Scene, SceneLink
-
-
-@pytest.fixture(scope="module")
-def demo_county(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        call_command("demo", verbosity=0)
-        yield
-        Mapping.objects.all().delete()
-        SceneLink.objects.all().delete()
-        Scene.objects.all().delete()
+from drogscen.scenes.models import Scene
 
 
 def figure(page: str, testid: str) -> str:

@@ -3,25 +3,12 @@
 from datetime import date
 
 import pytest
-from django.core.management import call_command
 
 from drogscen.geo import lookups
 from drogscen.mappings.counting import year_summary
 from drogscen.mappings.models import Mapping
 from drogscen.mappings.selectors import approved_records, scenes_active_at_year_end
 from drogscen.scenes.models import Scene
-
-
-@pytest.fixture(scope="module")
-def demo_county(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        call_command("demo", verbosity=0)
-        yield
-        Mapping.objects.all().delete()
-        from drogscen.scenes.models import SceneLink
-
-        SceneLink.objects.all().delete()
-        Scene.objects.all().delete()
 
 
 @pytest.mark.django_db

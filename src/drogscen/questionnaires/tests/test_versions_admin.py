@@ -14,13 +14,16 @@ def test_draft_publish_and_then_read_only(client, make_user):
     client.force_login(make_user("samordningskansliet", "editor"))
     definition = load_builtin_definition("v1").to_dict()
     definition.update(version="2027.1", valid_from_year=2027)
-    response = client.post("/admin/questionnaires/questionnaireversion/add/",
-                           {"definition": json.dumps(definition)})
+    response = client.post(
+        "/admin/questionnaires/questionnaireversion/add/", {"definition": json.dumps(definition)}
+    )
     assert response.status_code == 302
     version = QuestionnaireVersion.objects.get(version="2027.1")
     assert not version.is_published
-    client.post("/admin/questionnaires/questionnaireversion/",
-                {"action": "publish", "_selected_action": [version.pk]})
+    client.post(
+        "/admin/questionnaires/questionnaireversion/",
+        {"action": "publish", "_selected_action": [version.pk]},
+    )
     version.refresh_from_db()
     assert version.is_published
     page = client.get(f"/admin/questionnaires/questionnaireversion/{version.pk}/change/")
@@ -32,8 +35,9 @@ def test_a_broken_definition_is_refused_naming_the_question(client, make_user):
     definition = load_builtin_definition("v1").to_dict()
     definition.update(version="2027.2")
     definition["sections"][0]["questions"][0]["type"] = "colour"
-    response = client.post("/admin/questionnaires/questionnaireversion/add/",
-                           {"definition": json.dumps(definition)})
+    response = client.post(
+        "/admin/questionnaires/questionnaireversion/add/", {"definition": json.dumps(definition)}
+    )
     assert response.status_code == 200
     assert "criteria" in response.content.decode()
     assert not QuestionnaireVersion.objects.filter(version="2027.2").exists()

@@ -3,20 +3,6 @@
 scenes and mappings afterwards, as in mappings/tests/test_demo_figures.py."""
 
 import pytest
-from django.core.management import call_command
-
-
-@pytest.fixture(scope="module")
-def demo_county(django_db_setup, django_db_blocker):
-    from drogscen.mappings.models import Mapping
-    from drogscen.scenes.models import Scene, SceneLink
-
-    with django_db_blocker.unblock():
-        call_command("demo", verbosity=0)
-        yield
-        Mapping.objects.all().delete()
-        SceneLink.objects.all().delete()
-        Scene.objects.all().delete()
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,6 @@ from drogscen.reports import charts, labels, renderers
 from drogscen.reports import tests as shared
 from drogscen.reports.builder import report_build
 
-demo_county = shared.demo_county
 report_2024 = shared.report_2024
 
 pytestmark = pytest.mark.django_db

@@ -17,11 +17,8 @@ from django.core.management.base import CommandError
 from django.utils import translation
 
 from drogscen.reports import renderers
-from drogscen.reports import tests as shared
 from drogscen.reports.builder import report_build
 from drogscen.reports.management.commands import report as report_command
-
-demo_county = shared.demo_county
 
 pytestmark = pytest.mark.django_db
 

@@ -28,14 +28,6 @@ from drogscen.scenes.filters import SceneFilter
 from drogscen.scenes.models import Scene
 
 # Audit field (attname) → API field, for telling a client what changed under it.
-CONFLICT_FIELDS = {
-    "name": "name",
-    "geometry": "geometry",
-    "local_police_area_id": "local_police_area",
-    "identified_on": "identified_on",
-    "closed_on": "closed_on",
-    "close_reason": "close_reason",
-}
 
 FORMAT_PARAMETER = OpenApiParameter(
     "format",

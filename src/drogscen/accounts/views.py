@@ -24,7 +24,7 @@ class ThrottledAuthenticationForm(AuthenticationForm):
     def clean(self):
         username = self.cleaned_data.get("username") or ""
         address = client_address(self.request)
-        if throttling.login_blocked(username, address):
+        if not throttling.login_attempt(username, address):
             raise forms.ValidationError(
                 self.error_messages["throttled"],
                 code="throttled",
@@ -33,7 +33,6 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         try:
             cleaned = super().clean()
         except forms.ValidationError:
-            throttling.login_failed(username, address)
             from django.contrib.auth import get_user_model
 
             record(

@@ -76,3 +76,23 @@ def test_failed_sign_ins_are_in_the_audit_trail(client, make_user):
     client.post("/login/", {"username": "nobody-here", "password": "wrong"})
     entry = AuditEntry.objects.filter(action="sign_in_failed").latest("sequence")
     assert entry.object_repr == "nobody-here"
+
+
+def test_attempts_are_counted_before_the_password_is_checked(settings):
+    from drogscen.accounts import throttling
+
+    settings.LOGIN_FAILURE_LIMIT = 2
+    # Parallel guesses each count at once: the third is refused whatever it holds.
+    assert throttling.login_attempt("eva", "10.0.0.9")
+    assert throttling.login_attempt("eva", "10.0.0.9")
+    assert not throttling.login_attempt("eva", "10.0.0.9")
+
+
+def test_a_successful_sign_in_clears_the_users_count(settings):
+    from drogscen.accounts import throttling
+
+    settings.LOGIN_FAILURE_LIMIT = 2
+    throttling.login_attempt("fia", "10.0.0.8")
+    throttling.login_succeeded("fia", "10.0.0.8")
+    assert throttling.login_attempt("fia", "10.0.0.8")
+    assert throttling.login_attempt("fia", "10.0.0.8")

@@ -214,7 +214,7 @@ def report_build(*, year: int, fetched_by=None) -> dict[str, Any]:
             "violent_inside_previous": None,
             "detected_inside_previous": None,
         },
-        "interventions": {"active": None, "by_method": {}},
+        "interventions": interventions_summary(year),
     }
     if fetched_by is not None and not access.principal_for(fetched_by).county_wide():
         _restrict_breakdowns(report, fetched_by)
@@ -260,3 +260,18 @@ def series_by_area() -> dict[str, dict[str, dict[int, int]]]:
         "municipalities": {k: dict(sorted(v.items())) for k, v in municipalities.items()},
         "local_police_areas": {k: dict(sorted(v.items())) for k, v in areas.items()},
     }
+
+
+def interventions_summary(year: int) -> dict[str, Any]:
+    """The actors' work in the year: interventions under way at some time in it (not
+    cancelled), and how many use each method (one intervention may use several)."""
+    from drogscen.interventions.models import Intervention
+
+    active = (
+        Intervention.objects.exclude(status=Intervention.Status.CANCELLED)
+        .filter(starts_on__lte=date(year, 12, 31))
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=date(year, 1, 1)))
+    )
+    pairs = set(active.order_by().values_list("pk", "methods__code"))
+    counts = Counter(code for _, code in pairs if code)
+    return {"active": active.count(), "by_method": dict(sorted(counts.items()))}

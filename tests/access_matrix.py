@@ -253,6 +253,16 @@ ENDPOINTS: dict[str, tuple[object, dict]] = {
     "dashboards:public_json": ("public", {}),
     # County totals for every signed-in user; breakdowns only for the caller's areas.
     "api:report": ("api_signed_in", {"year": 2024}),
+    "api:method-list": (("interventions.method", "list"), {}),
+    "api:method-detail": (("interventions.method", "view"), {"code": "hot_spot_patrol"}),
+    "api:intervention-list": ("api_signed_in", {}),
+    "api:intervention-detail": [
+        (("interventions.intervention", "view"), {"pk": "@interventions.intervention"}),
+        (
+            ("interventions.intervention#other_municipality", "view"),
+            {"pk": "@interventions.intervention#other_municipality"},
+        ),
+    ],
     "dashboards:upcoming": ("signed_in", {"section": "outcomes"}),
     "api:api-root": ("api_signed_in", {}),
     "api:schema": ("api_signed_in", {}),
@@ -319,6 +329,21 @@ ENDPOINTS: dict[str, tuple[object, dict]] = {
     "mappings:approve": ("post_only", {"pk": "@mappings.mapping"}),
     "mappings:return": ("post_only", {"pk": "@mappings.mapping"}),
     "mappings:correct": ("post_only", {"pk": "@mappings.mapping"}),
+    "interventions:list": ("signed_in", {}),
+    "interventions:create": (("page", "interventions.intervention", "create"), {}),
+    "interventions:detail": [
+        (("page", "interventions.intervention", "view"), {"pk": "@interventions.intervention"}),
+        (
+            ("page", "interventions.intervention#other_municipality", "view"),
+            {"pk": "@interventions.intervention#other_municipality"},
+        ),
+        (
+            ("page", "interventions.intervention#own", "view"),
+            {"pk": "@interventions.intervention#own"},
+        ),
+    ],
+    # Progress is reported by POST only; who may report it is in MODEL_MATRIX.
+    "interventions:progress": ("post_only", {"pk": "@interventions.intervention"}),
 }
 # Namespaces checked as a whole rather than URL by URL.
 NAMESPACES = {"admin": "admin"}

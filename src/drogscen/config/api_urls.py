@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from drogscen.accounts.api.views import OrganisationViewSet
+from drogscen.interventions.api.views import InterventionViewSet, MethodViewSet
 from drogscen.mappings.api.views import MappingViewSet
 from drogscen.questionnaires.api.views import QuestionnaireViewSet
 from drogscen.reports.api import ReportView
@@ -16,6 +17,8 @@ router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("scenes", SceneViewSet, basename="scene")
 router.register("questionnaires", QuestionnaireViewSet, basename="questionnaire")
 router.register("mappings", MappingViewSet, basename="mapping")
+router.register("methods", MethodViewSet, basename="method")
+router.register("interventions", InterventionViewSet, basename="intervention")
 
 # OGC API – Features (read-only). QGIS appends "/{id}" and "/items" to the links itself,
 # so these answer with and without a trailing slash.

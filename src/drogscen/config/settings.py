@@ -209,6 +209,11 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "drogscen API",
     "DESCRIPTION": "Open drug scenes in Stockholm county: registry, mappings and follow-up.",
     "VERSION": "1",
+    # Several models have a `status`; each choice set gets a name of its own.
+    "ENUM_NAME_OVERRIDES": {
+        "InterventionStatusEnum": "drogscen.interventions.models.Intervention.Status",
+        "SceneStatusEnum": ["active", "closed"],
+    },
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("drogscen.accounts.urls")),
     path("platser/", include("drogscen.scenes.urls")),
     path("kartlaggningar/", include("drogscen.mappings.urls")),
+    path("insatser/", include("drogscen.interventions.urls")),
     path("referens/", include("drogscen.geo.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin_site.urls),

@@ -29,7 +29,6 @@ from drogscen.scenes.selectors import scene_list
 
 # Sections the navigation shows before their own app arrives (see README, "Status").
 UPCOMING_SECTIONS = {
-    "interventions": _("Interventions"),
     "outcomes": _("Outcomes"),
 }
 

@@ -99,6 +99,8 @@ def scene_detail(request, ref: str):
     area_series = selectors.scene_area_series(scene=scene)
     # Mapping answers are police intelligence: partners see none, and reading is recorded.
     from drogscen.audit.recorder import record_read
+    from drogscen.interventions.models import Intervention
+    from drogscen.interventions.views import action_plan
     from drogscen.mappings.models import Mapping
     from drogscen.mappings.selectors import scene_mapping_timeline
     from drogscen.mappings.timeline import mapping_timeline
@@ -131,6 +133,8 @@ def scene_detail(request, ref: str):
                 Scene.objects.filter(pk=scene.pk), request.user, access.CHANGE
             ).exists(),
             "this_year": timezone.localdate().year,
+            "action_plan": action_plan(scene=scene, fetched_by=request.user),
+            "can_record_intervention": access.can(request.user, access.ADD, Intervention),
         },
     )
 

@@ -116,6 +116,9 @@ def demo_county(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("demo", verbosity=0)
         yield
+        from drogscen.interventions.models import Intervention
+
+        Intervention.objects.all().delete()
         Mapping.objects.all().delete()
         SceneLink.objects.all().delete()
         Scene.objects.all().delete()

@@ -44,3 +44,23 @@ def test_demo_names_are_neutral_and_2025_is_in_progress(demo_county):
         "draft",
         "submitted",
     ]
+
+
+@pytest.mark.django_db
+def test_the_demo_inventory_has_every_kind_of_actor(demo_county):
+    from drogscen.interventions.models import Intervention, TargetProgress
+
+    kinds = set(Intervention.objects.values_list("organisation__kind", flat=True))
+    assert kinds >= {
+        "police_area",
+        "municipality",
+        "region",
+        "prison_probation",
+        "customs",
+        "county_board",
+        "coordination",
+    }
+    assert {"ongoing", "finished", "planned"} <= set(
+        Intervention.objects.values_list("status", flat=True)
+    )
+    assert TargetProgress.objects.exists()

@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 
 from drogscen.audit.context import acting
 from drogscen.core.demo import DEMO_PASSWORD, demo_users_ensure
+from drogscen.interventions.demo import demo_interventions_ensure
 from drogscen.mappings.demo import demo_mappings_ensure
 from drogscen.scenes.demo import demo_scenes_ensure
 
@@ -20,6 +21,7 @@ class Command(BaseCommand):
             users = demo_users_ensure()
             scenes = demo_scenes_ensure()
             mappings = demo_mappings_ensure()
+            demo_interventions_ensure()
         if scenes or mappings:
             self.stdout.write(
                 _("Created %(scenes)s demo scenes and %(mappings)s demo mappings.")

@@ -10,6 +10,7 @@ changes nothing.
 
 from __future__ import annotations
 
+import difflib
 import os
 import sys
 import zipfile
@@ -347,3 +348,23 @@ def command_rejection(exc: ImportRejected, *, label: str, stderr):
         exc.total,
     )
     return CommandError(message % {"file": label, "count": exc.total}, returncode=2)
+
+
+def name_from_list[T](name: str, known: dict[str, T]) -> T:
+    """A record by its name in a reference list (e.g. a local police area): exactly, then
+    in any letter case; otherwise FieldInvalid with a "did you mean" hint."""
+    if name in known:
+        return known[name]
+    folded = {key.casefold(): value for key, value in known.items()}
+    if name.casefold() in folded:
+        return folded[name.casefold()]
+    close = difflib.get_close_matches(name, list(known), n=1)
+    hint = (
+        _("did you mean %(name)s?") % {"name": close[0]}
+        if close
+        else _("use a name from the list of local police areas, e.g. %(name)s")
+        % {"name": next(iter(sorted(known)), "Järva")}
+    )
+    raise FieldInvalid(
+        _("unknown local police area %(value)s; %(hint)s") % {"value": repr(name), "hint": hint}
+    )

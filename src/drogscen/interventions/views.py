@@ -16,20 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from drogscen.core import access
+from drogscen.core.forms import errors_to_form
 from drogscen.interventions import selectors, services
 from drogscen.interventions.forms import InterventionFilter, InterventionForm, ProgressForm
 from drogscen.interventions.models import Intervention, Target, TargetProgress
 
 PAGE_SIZE = 25
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    """The service's problems next to the fields they concern."""
-    if hasattr(error, "error_dict"):
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    else:
-        form.add_error(None, error.messages)
 
 
 def action_plan(*, scene, fetched_by) -> list[dict]:
@@ -126,7 +118,7 @@ def intervention_create(request):
                 by=request.user,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            errors_to_form(error, form)
         else:
             messages.success(
                 request,
@@ -152,7 +144,7 @@ def progress_report(request, pk: int):
                 by=request.user,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            errors_to_form(error, form)
         else:
             messages.success(request, _("The progress was reported."))
             return redirect("interventions:detail", pk=intervention.pk)

@@ -341,7 +341,6 @@ class _Context:
 
     def __init__(self, refs: set[str]) -> None:
         self.areas = {area.name: area for area in LocalPoliceArea.objects.all()}
-        self.areas_folded = {name.casefold(): area for name, area in self.areas.items()}
         self.organisations = {o.code: o for o in Organisation.objects.all()}
         self.organisation_codes = set(self.organisations)
         self.scenes: dict[str, Scene] = {}
@@ -684,22 +683,7 @@ def _police_area(raw: Any, context: _Context) -> LocalPoliceArea | None:
     """A local police area by its name in the reference list, in any letter case (as the
     scene import reads it); empty means the scene's own area, as in the system."""
     name = _text(raw, required=False)
-    if not name:
-        return None
-    if name in context.areas:
-        return context.areas[name]
-    if name.casefold() in context.areas_folded:
-        return context.areas_folded[name.casefold()]
-    close = difflib.get_close_matches(name, list(context.areas), n=1)
-    hint = (
-        _("did you mean %(name)s?") % {"name": close[0]}
-        if close
-        else _("use a name from the list of local police areas, e.g. %(name)s")
-        % {"name": next(iter(sorted(context.areas)), "Järva")}
-    )
-    raise FieldInvalid(
-        _("unknown local police area %(value)s; %(hint)s") % {"value": repr(name), "hint": hint}
-    )
+    return imports.name_from_list(name, context.areas) if name else None
 
 
 def _codes(raw: Any) -> list[str] | None:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from drogscen.audit.recorder import record_read
 from drogscen.core import access
+from drogscen.core.forms import errors_to_form
 from drogscen.geo.models import LocalPoliceArea, Municipality
 from drogscen.mappings import access as mapping_access
 from drogscen.mappings import services
@@ -50,15 +51,6 @@ class MappingFilter(django_filters.FilterSet):
     class Meta:
         model = Mapping
         fields = ["year", "local_police_area", "municipality", "status"]
-
-
-def _errors(form_by_field: dict, error: ValidationError, fallback) -> None:
-    if hasattr(error, "error_dict"):
-        for field, problems in error.message_dict.items():
-            target = next((f for f in form_by_field.values() if field in f.fields), None)
-            (target or fallback).add_error(field if target else None, problems)
-    else:
-        fallback.add_error(None, error.messages)
 
 
 @require_GET
@@ -115,7 +107,7 @@ def mapping_create(request, ref: str):
                 by=request.user,
             )
         except ValidationError as error:
-            _errors({"meta": meta, "answers": form}, error, meta)
+            errors_to_form(error, meta, form)
         else:
             messages.success(request, _("The mapping was saved as a draft."))
             return redirect("mappings:detail", pk=mapping.pk)
@@ -155,7 +147,7 @@ def mapping_edit(request, pk: int):
                 by=request.user,
             )
         except ValidationError as error:
-            _errors({"meta": meta, "answers": form}, error, meta)
+            errors_to_form(error, meta, form)
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("mappings:detail", pk=mapping.pk)

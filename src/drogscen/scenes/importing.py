@@ -9,7 +9,6 @@ re-importing an export changes nothing.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 import warnings
@@ -395,22 +394,7 @@ def _model_text(name: str, raw: Any) -> str:
 
 
 def _police_area(raw: Any, areas: dict[str, LocalPoliceArea]) -> LocalPoliceArea:
-    name = imports.text_value(raw, required=True)
-    if name in areas:
-        return areas[name]
-    folded = {key.casefold(): area for key, area in areas.items()}
-    if name.casefold() in folded:
-        return folded[name.casefold()]
-    close = difflib.get_close_matches(name, list(areas), n=1)
-    hint = (
-        _("did you mean %(name)s?") % {"name": close[0]}
-        if close
-        else _("use a name from the list of local police areas, e.g. %(name)s")
-        % {"name": next(iter(sorted(areas)), "Järva")}
-    )
-    raise FieldInvalid(
-        _("unknown local police area %(value)s; %(hint)s") % {"value": repr(name), "hint": hint}
-    )
+    return imports.name_from_list(imports.text_value(raw, required=True), areas)
 
 
 def _close_reason(raw: Any) -> str:

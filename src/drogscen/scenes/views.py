@@ -16,23 +16,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from drogscen.core import access
+from drogscen.core.forms import errors_to_form
 from drogscen.scenes import selectors, services
 from drogscen.scenes.filters import SceneFilter, drill_down_caption
 from drogscen.scenes.forms import CloseForm, MergeForm, SceneForm, SplitForm
 from drogscen.scenes.models import Scene
 
 PAGE_SIZE = 25
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, problems in error.message_dict.items():
-            target = field if field in form.fields else None
-            if field == "into" or field == "parts":
-                target = None
-            form.add_error(target, problems)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _conflict(request, form, conflict: services.SceneConflict) -> None:
@@ -156,7 +146,7 @@ def scene_create(request):
                 by=request.user,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            errors_to_form(error, form)
         else:
             messages.success(request, _("The scene %(scene)s was registered.") % {"scene": scene})
             return redirect("scenes:detail", ref=scene.ref)
@@ -201,7 +191,7 @@ def scene_edit(request, ref: str):
         except services.SceneConflict as conflict:
             _conflict(request, form, conflict)
         except ValidationError as error:
-            _apply_errors(form, error)
+            errors_to_form(error, form)
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("scenes:detail", ref=scene.ref)
@@ -221,7 +211,7 @@ def _action(request, ref, form_class, template, perform, initial=None):
         except services.SceneConflict as conflict:
             _conflict(request, form, conflict)
         except ValidationError as error:
-            _apply_errors(form, error)
+            errors_to_form(error, form)
         else:
             messages.success(request, message)
             return redirect("scenes:detail", ref=scene.ref)

@@ -1,8 +1,11 @@
 """Playwright driving Debian's Chromium (/usr/bin/chromium) against the live test server."""
 
 import os
+import threading
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 
 CHROMIUM = os.environ.get("DROGSCEN_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -15,6 +18,30 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+class OneRequestAtATimeServer(ThreadedWSGIServer):
+    """The live server shares the test's in-memory SQLite connection with its request
+    threads; sqlite3 fails ("bad parameter or other API misuse") when a page and its
+    map layer request use it at the same moment. Requests still get a thread each, so
+    Chromium's keep-alive connections cannot block one another, but run one by one."""
+
+    _lock = threading.Lock()
+
+    def set_app(self, application):
+        def serialised(environ, start_response):
+            with self._lock:
+                response = application(environ, start_response)
+                try:
+                    return list(response)
+                finally:
+                    if hasattr(response, "close"):
+                        response.close()
+
+        super().set_app(serialised)
+
+
+LiveServerThread.server_class = OneRequestAtATimeServer
 
 
 @pytest.fixture(scope="session")

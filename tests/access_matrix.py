@@ -168,6 +168,48 @@ def own_intervention_rule(action: str) -> Rule:
     return rule
 
 
+def scene_data_rule(action: str) -> Rule:
+    """Aggregated counts, survey results and youth signals of the Järva scene: seen with
+    the scene, written by the county-wide kinds, its LPO and its municipality."""
+
+    def rule(kind: str, role: str) -> bool:
+        if action in {"list", "view"}:
+            return scene_rule("view")(kind, role)
+        if action in {"create", "change"}:
+            writers = COUNTY_WIDE | {"police_area", "municipality"}
+            return kind in writers and RANK[role] >= RANK["editor"]
+        return False
+
+    return rule
+
+
+def police_import(kind: str, role: str) -> bool:
+    return kind in COUNTY_WIDE | {"police_area"} and RANK[role] >= RANK["editor"]
+
+
+CRIME_EVENT = {
+    "list": nobody,  # raw events are only ever counted, never listed
+    "view": nobody,
+    "create": police_import,
+    "change": nobody,
+    "delete": nobody,
+}
+EVENT_IMPORT = {  # someone else's upload
+    "list": county_wide("viewer"),
+    "view": county_wide("viewer"),
+    "create": police_import,
+    "change": nobody,
+    "delete": nobody,
+}
+INDICATOR = {
+    "list": scene_rule("view"),
+    "view": scene_rule("view"),
+    "create": nobody,
+    "change": nobody,
+    "delete": nobody,
+}
+
+
 # model label (with "#variant" for a second sample) -> action -> rule. The sample objects
 # are made by the `samples` fixture of test_access_matrix.py.
 MODEL_MATRIX: dict[str, dict[str, Rule]] = {
@@ -218,6 +260,14 @@ MODEL_MATRIX: dict[str, dict[str, Rule]] = {
     "interventions.intervention#own": {a: own_intervention_rule(a) for a in ACTIONS},
     "interventions.target": {a: intervention_rule(a) for a in ACTIONS},
     "interventions.targetprogress": {a: intervention_rule(a) for a in ACTIONS},
+    "outcomes.crimecode": REFERENCE_DATA,
+    "outcomes.surveyindicator": REFERENCE_DATA,
+    "outcomes.crimeevent": CRIME_EVENT,
+    "outcomes.eventimport": EVENT_IMPORT,
+    "outcomes.indicator": INDICATOR,
+    "outcomes.aggregatedcount": {a: scene_data_rule(a) for a in ACTIONS},
+    "outcomes.surveyresult": {a: scene_data_rule(a) for a in ACTIONS},
+    "outcomes.youthsignal": {a: scene_data_rule(a) for a in ACTIONS},
     "audit.auditentry": {
         "list": county_wide("manager"),
         "view": county_wide("manager"),

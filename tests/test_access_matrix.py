@@ -55,6 +55,51 @@ def mapping_sample(scene, municipality_code):
     return mapping
 
 
+def outcome_samples(scene, someone_else) -> dict:
+    from django.core.files.base import ContentFile
+
+    from drogscen.outcomes import models as outcomes
+
+    indicator = outcomes.SurveyIndicator.objects.create(
+        code="unsafe_evening",
+        name_sv="Otrygg ute sent på kvällen",
+        name_en="Unsafe outdoors late in the evening",
+        unit="percent",
+        direction="lower",
+    )
+    upload = outcomes.EventImport(
+        original_name="brott.csv", source="polisen", created_by=someone_else
+    )
+    upload.file.save("brott.csv", ContentFile(b"event_id,occurred_at,crime_code,x,y\n"), save=True)
+    return {
+        "outcomes.crimecode": outcomes.CrimeCode.objects.create(
+            code="9999", name_sv="Provkod", categories=["violent"]
+        ),
+        "outcomes.surveyindicator": indicator,
+        "outcomes.crimeevent": outcomes.CrimeEvent.objects.create(
+            source="polisen",
+            event_id="1",
+            occurred_at=timezone.now(),
+            crime_code="9999",
+            x=670_000.0,
+            y=6_585_000.0,
+        ),
+        "outcomes.eventimport": upload,
+        "outcomes.indicator": outcomes.Indicator.objects.create(
+            scene=scene, zone="inside", category="violent", year=2025, month=3, count=4
+        ),
+        "outcomes.aggregatedcount": outcomes.AggregatedCount.objects.create(
+            scene=scene, year=2019, zone="inside", category="violent", count=12
+        ),
+        "outcomes.surveyresult": outcomes.SurveyResult.objects.create(
+            scene=scene, year=2025, indicator=indicator, value=41.0, respondents=220
+        ),
+        "outcomes.youthsignal": outcomes.YouthSignal.objects.create(
+            scene=scene, year=2025, quarter=1, indicator="minors_encountered", count=5
+        ),
+    }
+
+
 def intervention_samples(scene) -> dict:
     from drogscen.interventions.models import Method
     from drogscen.interventions.services import intervention_create, progress_report, target_add
@@ -132,6 +177,7 @@ def samples(db, django_user_model, scene_factory):
     interventions = intervention_samples(jarva_scene)
     return {
         **interventions,
+        **outcome_samples(jarva_scene, other),
         "questionnaires.questionnaireversion": QuestionnaireVersion.objects.first(),
         "mappings.mappingsettings": MappingSettings.objects.create(),
         "mappings.mapping": mapping,

@@ -16,8 +16,12 @@ def test_dashboard_change_year_and_drill_down_to_a_scene(page, sign_in, make_use
     only_2023 = scene_factory("D-2", name="Plats bara 2023", lon=17.9330, lat=59.3900)
     for scene, year in [(both, 2023), (both, 2024), (only_2023, 2023)]:
         services.mapping_record_approved(
-            scene=scene, year=year, mapped_on=date(year, 11, 1), participants=[city],
-            answers=OPEN_ANSWERS, lead_local_police_area=scene.local_police_area,
+            scene=scene,
+            year=year,
+            mapped_on=date(year, 11, 1),
+            participants=[city],
+            answers=OPEN_ANSWERS,
+            lead_local_police_area=scene.local_police_area,
         )
     sign_in(make_user("samordningskansliet", "viewer"))
 

@@ -18,8 +18,12 @@ def test_a_whole_mapping_round(page, sign_in, make_user, scene_factory):
     page.get_by_label("Kartlagd").fill("2025-11-10")
     sellers = page.locator('[data-question="sellers_origin"]')
     expect(sellers).to_be_hidden()
-    for criterion in ["Platsen är bestående", "Bruk av narkotika", "Försäljning av narkotika",
-                      "Platsen uppfattas som problematisk"]:
+    for criterion in [
+        "Platsen är bestående",
+        "Bruk av narkotika",
+        "Försäljning av narkotika",
+        "Platsen uppfattas som problematisk",
+    ]:
         page.get_by_label(criterion).check()
     expect(sellers).to_be_visible()
     page.get_by_label("Platsen uppfattas som otrygg").check()

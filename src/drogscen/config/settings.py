@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "drogscen.mappings",
     "drogscen.reports",
     "drogscen.interventions",
+    "drogscen.outcomes",
+    "drogscen.evaluations",
     "drogscen.dashboards",
 ]
 
@@ -127,6 +129,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+# Uploaded files (crime event imports waiting for the task worker); never served.
+MEDIA_ROOT = Path(os.environ.get("DROGSCEN_MEDIA_ROOT", DATA_DIR / "uploads"))
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", DATA_DIR / "static"))
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 # Front-end libraries come from the npm registry at set-up (package.json) and are served

@@ -2,6 +2,8 @@
 password hashing and tasks run inline."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("DROGSCEN_ALLOW_DEV_SECRET", "1")
 
@@ -13,6 +15,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="drogscen-test-uploads-"))
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False

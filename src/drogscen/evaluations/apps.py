@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EvaluationsConfig(AppConfig):
+    """Evaluations of interventions and early warning, in the product; the statistics
+    themselves are the pure package ``drogscen.evaluation``."""
+
+    name = "drogscen.evaluations"
+    label = "evaluations"
+    verbose_name = _("Evaluation and early warning")

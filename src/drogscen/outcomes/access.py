@@ -1,0 +1,108 @@
+"""Who sees and writes the outcome data (DESIGN §5).
+
+* Crime codes and survey indicator definitions: everyone signed in reads them; the
+  county-wide organisations configure them.
+* Raw crime events are police data: never listed to anyone. Only the police (local
+  police areas, the police region) and the coordination office import them and see their
+  own uploads; everyone else sees them only as counts per scene (``Indicator``).
+* Indicators, aggregated counts, survey results and youth signals hang off a scene and
+  are seen by whoever sees the scene. They are written by the county-wide
+  organisations, the local police area of the scene and the municipality it lies in
+  (surveys and youth signals come from the municipalities' own work).
+"""
+
+from django.db.models import Q
+
+from drogscen.core import access
+from drogscen.outcomes.models import (
+    AggregatedCount,
+    CrimeCode,
+    CrimeEvent,
+    EventImport,
+    Indicator,
+    SurveyIndicator,
+    SurveyResult,
+    YouthSignal,
+)
+from drogscen.scenes.access import scene_condition
+
+POLICE_KINDS = frozenset({"police_area", "police_region"})
+
+
+def _configuration(principal: access.Principal, action: str) -> Q:
+    if action == access.VIEW:
+        return access.EVERYTHING
+    return access.EVERYTHING if principal.county_wide(action) else access.NOTHING
+
+
+def imports_events(principal: access.Principal) -> bool:
+    return principal.is_superuser or bool(
+        principal.roles_for(access.ADD, kinds=POLICE_KINDS | access.COUNTY_WIDE_KINDS)
+    )
+
+
+def scene_data_condition(principal: access.Principal, action: str, prefix: str = "scene__") -> Q:
+    if action == access.VIEW:
+        return scene_condition(principal, action, prefix)
+    if action in {access.ADD, access.CHANGE}:
+        if principal.county_wide(action):
+            return access.EVERYTHING
+        conditions = []
+        if areas := principal.local_police_area_ids(action):
+            conditions.append(Q(**{f"{prefix}local_police_area_id__in": areas}))
+        if municipalities := principal.municipality_ids(action):
+            conditions.append(Q(**{f"{prefix}municipality_id__in": municipalities}))
+        return access.any_of(*conditions)
+    return access.NOTHING
+
+
+@access.register(CrimeCode)
+def crime_code_scope(principal: access.Principal, action: str) -> Q:
+    return _configuration(principal, action)
+
+
+@access.register(SurveyIndicator)
+def survey_indicator_scope(principal: access.Principal, action: str) -> Q:
+    return _configuration(principal, action)
+
+
+@access.register(CrimeEvent)
+def crime_event_scope(principal: access.Principal, action: str) -> Q:
+    # Written by imports of the police and the coordination office; read by nobody as
+    # rows (the counting reads them as the system, not as a user).
+    if action == access.ADD and imports_events(principal):
+        return access.EVERYTHING
+    return access.NOTHING
+
+
+@access.register(EventImport)
+def event_import_scope(principal: access.Principal, action: str) -> Q:
+    if action == access.VIEW:
+        if principal.county_wide(action):
+            return access.EVERYTHING
+        return Q(created_by=principal.user) if imports_events(principal) else access.NOTHING
+    if action == access.ADD and imports_events(principal):
+        return access.EVERYTHING
+    return access.NOTHING
+
+
+@access.register(Indicator)
+def indicator_scope(principal: access.Principal, action: str) -> Q:
+    if action != access.VIEW:
+        return access.NOTHING  # computed, never written by hand
+    return scene_condition(principal, action, "scene__")
+
+
+@access.register(AggregatedCount)
+def aggregated_count_scope(principal: access.Principal, action: str) -> Q:
+    return scene_data_condition(principal, action)
+
+
+@access.register(SurveyResult)
+def survey_result_scope(principal: access.Principal, action: str) -> Q:
+    return scene_data_condition(principal, action)
+
+
+@access.register(YouthSignal)
+def youth_signal_scope(principal: access.Principal, action: str) -> Q:
+    return scene_data_condition(principal, action)

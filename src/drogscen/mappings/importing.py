@@ -40,7 +40,7 @@ from django.utils.translation import gettext as _
 from drogscen.accounts.models import Organisation
 from drogscen.audit.models import AuditEntry
 from drogscen.audit.recorder import record
-from drogscen.core import imports
+from drogscen.core import access, imports
 from drogscen.core.imports import FieldInvalid, ImportProblem, ImportRejected, ImportResult
 from drogscen.geo.models import LocalPoliceArea
 from drogscen.mappings import services
@@ -134,12 +134,16 @@ class _Checked:
         )
 
 
-def mappings_import(*, path, dry_run: bool = False, progress: bool | None = None) -> ImportResult:
+def mappings_import(
+    *, path, dry_run: bool = False, progress: bool | None = None, by=None
+) -> ImportResult:
     """Record the file's mappings as approved, in one transaction, all or nothing.
 
     Raises ImportRejected, writing nothing, when the file or any row is unusable.
-    `dry_run` checks and counts only. One audit entry records an import that wrote
-    something (besides the entries of the mappings themselves).
+    `dry_run` checks and counts only. With `by` (a user), only scenes that user may
+    record mappings for are accepted; scenes the user cannot see read as unknown. One
+    audit entry records an import that wrote something (besides the entries of the
+    mappings themselves).
     """
     path = Path(path)
     label = path.name
@@ -164,7 +168,7 @@ def mappings_import(*, path, dry_run: bool = False, progress: bool | None = None
         file_format, rows = "csv", _read_csv(text, label)
     else:
         file_format, rows = "jsonl", _read_json_lines(text, label)
-    checked = _checked(rows, label=label, show_progress=progress)
+    checked = _checked(rows, label=label, show_progress=progress, by=by)
     created = [item for item in checked if not item.duplicate and not item.recorded]
     result = ImportResult(
         read=len(rows),
@@ -339,16 +343,25 @@ def _refuse_json_document(text: str, label: str) -> None:
 class _Context:
     """What every row is checked against, read once per import."""
 
-    def __init__(self, refs: set[str]) -> None:
+    def __init__(self, refs: set[str], by=None) -> None:
         self.areas = {area.name: area for area in LocalPoliceArea.objects.all()}
         self.organisations = {o.code: o for o in Organisation.objects.all()}
         self.organisation_codes = set(self.organisations)
+        self.by = by
+        # Scenes a `--as` user cannot see are unknown to the import (no existence leak).
+        self.visible = Scene.objects.all() if by is None else access.restrict(Scene.objects, by)
+        principal = access.principal_for(by)
+        self.writable_areas = (
+            None
+            if by is None or principal.is_superuser
+            else principal.local_police_area_ids(access.ADD)
+        )
         self.scenes: dict[str, Scene] = {}
         ordered = sorted(refs)
         for start in range(0, len(ordered), 500):
             self.scenes.update(
                 (scene.ref, scene)
-                for scene in Scene.objects.filter(
+                for scene in self.visible.filter(
                     ref__in=ordered[start : start + 500]
                 ).select_related("local_police_area")
             )
@@ -358,7 +371,7 @@ class _Context:
 
     def all_refs(self) -> list[str]:
         if self._all_refs is None:
-            self._all_refs = list(Scene.objects.values_list("ref", flat=True))
+            self._all_refs = list(self.visible.values_list("ref", flat=True))
         return self._all_refs
 
     def questionnaire(self, year: int):
@@ -375,10 +388,14 @@ class _Context:
         return self._basic[key]
 
 
-def _checked(rows: list[_Row], *, label: str, show_progress: bool | None) -> list[_Checked]:
+def _checked(
+    rows: list[_Row], *, label: str, show_progress: bool | None, by=None
+) -> list[_Checked]:
     """Every row checked, then compared with the other rows and the stored mappings;
     ImportRejected listing all problems when any row has one."""
-    context = _Context({ref for row in rows if (ref := _plain_ref(row.values.get("scene_ref")))})
+    context = _Context(
+        {ref for row in rows if (ref := _plain_ref(row.values.get("scene_ref")))}, by=by
+    )
     checked = [
         _check_row(row, context)
         for row in imports.progress(
@@ -655,7 +672,17 @@ def _shown(value: Any, limit: int = 40) -> str:
 def _scene(raw: Any, context: _Context) -> Scene:
     ref = _text(raw, required=True)
     if ref in context.scenes:
-        return context.scenes[ref]
+        scene = context.scenes[ref]
+        areas = context.writable_areas
+        if areas is not None and scene.local_police_area_id not in areas:
+            raise FieldInvalid(
+                _(
+                    "you may not record mappings for %(value)s: only its local police "
+                    "area's editors may"
+                )
+                % {"value": repr(ref)}
+            )
+        return scene
     close = difflib.get_close_matches(ref, context.all_refs(), n=1)
     hint = (
         _("did you mean %(name)s?") % {"name": close[0]}

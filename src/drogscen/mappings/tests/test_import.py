@@ -634,3 +634,28 @@ def test_json_lines_are_located_by_line_number(scenes, tmp_path):
     ]
     # A single text is read as a CSV cell: line 7 is valid.
     assert len(err.splitlines()) == 5
+
+
+# --- importing as a user ------------------------------------------------------------------
+
+
+def test_as_a_police_area_editor_only_its_own_scenes_are_imported(scenes, tmp_path, make_user):
+    editor = make_user("lpo:jarva", "editor")
+    path = write_csv(tmp_path, [open_row("S-1")])
+    run_import(path, "--as", editor.username)
+    assert mapping("S-1").status == Mapping.Status.APPROVED
+    assert import_entries()[0].username == editor.username
+
+
+def test_as_a_user_a_scene_of_another_area_is_refused_and_nothing_written(
+    scenes, tmp_path, make_user
+):
+    # The municipality sees its scene S-1 but does not lead mappings; Solna's S-2 it
+    # cannot see at all, so the import treats it as unknown and hints only at refs the
+    # user sees (never Södertälje's S-3).
+    city = make_user("kommun:0180", "editor")
+    path = write_csv(tmp_path, [open_row("S-1"), open_row("S-2", lead_lpo="Solna")])
+    problems = rejected(path, "--as", city.username)
+    assert "row 2, scene_ref: you may not record mappings for 'S-1'" in problems
+    assert "row 3, scene_ref: unknown scene 'S-2'" in problems
+    assert "S-3" not in problems

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from drogscen.audit.context import acting
-from drogscen.core.imports import ImportRejected, command_rejection
+from drogscen.core.imports import ImportRejected, command_rejection, command_user
 from drogscen.mappings.importing import mappings_import
 
 
@@ -24,15 +24,23 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="check the file and report, write nothing"
         )
         parser.add_argument(
+            "--as",
+            dest="as_user",
+            metavar="USERNAME",
+            help="import as this user: only mappings of scenes of the user's local police "
+            "area may be recorded",
+        )
+        parser.add_argument(
             "--progress", action="store_true", help="always show a progress bar on stderr"
         )
 
-    def handle(self, *args, file, dry_run=False, progress=False, **options):
+    def handle(self, *args, file, dry_run=False, as_user=None, progress=False, **options):
+        user = command_user(as_user)
         label = Path(file).name
-        with acting(None, via="command"):
+        with acting(user, via="command"):
             try:
                 result = mappings_import(
-                    path=file, dry_run=dry_run, progress=True if progress else None
+                    path=file, dry_run=dry_run, progress=True if progress else None, by=user
                 )
             except ImportRejected as exc:
                 raise command_rejection(exc, label=label, stderr=self.stderr) from exc

@@ -12,6 +12,19 @@ from drogscen.audit.recorder import record
 
 
 def client_address(request) -> str:
+    """The address sign-in attempts are counted by. Behind reverse proxies every request
+    comes from a proxy, so with DROGSCEN_TRUSTED_PROXIES=N the client is the address the
+    outermost of the N trusted proxies saw: the N-th entry from the right of
+    X-Forwarded-For (entries further left are whatever the client chose to send)."""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR", "")
 
 

@@ -188,6 +188,9 @@ if not DEBUG:
 # Failed logins per username and per address before a pause (see accounts/throttling.py).
 LOGIN_FAILURE_LIMIT = int(os.environ.get("DROGSCEN_LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("DROGSCEN_LOGIN_FAILURE_WINDOW", "900"))
+# Reverse proxies in front of the app that append to X-Forwarded-For (0: none, the
+# client's own address is REMOTE_ADDR). Set it, or all users share the proxy's address.
+TRUSTED_PROXY_COUNT = int(os.environ.get("DROGSCEN_TRUSTED_PROXIES", "0"))
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",

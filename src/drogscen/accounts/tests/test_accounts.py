@@ -96,3 +96,30 @@ def test_a_successful_sign_in_clears_the_users_count(settings):
     throttling.login_succeeded("fia", "10.0.0.8")
     assert throttling.login_attempt("fia", "10.0.0.8")
     assert throttling.login_attempt("fia", "10.0.0.8")
+
+
+def test_behind_a_trusted_proxy_attempts_count_per_client_not_per_proxy(client, settings):
+    settings.LOGIN_FAILURE_LIMIT = 2
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.1.1.1"}
+    # Different usernames from one client behind the proxy: the client's count trips…
+    for name in ["a1", "a2"]:
+        client.post(
+            "/login/",
+            {"username": name, "password": "x"},
+            HTTP_X_FORWARDED_FOR="198.51.100.7",
+            **proxy,
+        )
+    refused = client.post(
+        "/login/", {"username": "a3", "password": "x"}, HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy
+    )
+    assert "För många misslyckade inloggningsförsök" in refused.content.decode()
+    # …while another client behind the same proxy is not locked out, whatever address it
+    # puts in front of the header itself.
+    other = client.post(
+        "/login/",
+        {"username": "b1", "password": "x"},
+        HTTP_X_FORWARDED_FOR="198.51.100.7, 203.0.113.20",
+        **proxy,
+    )
+    assert "För många misslyckade inloggningsförsök" not in other.content.decode()

@@ -8,4 +8,7 @@ class OutcomesConfig(AppConfig):
     verbose_name = _("Outcomes at the scenes")
 
     def ready(self) -> None:
-        from drogscen.outcomes import access  # noqa: F401 - registers the access rules
+        from drogscen.outcomes import (
+            access,  # noqa: F401 - registers the access rules
+            signals,  # noqa: F401 - recompute after geometry changes
+        )

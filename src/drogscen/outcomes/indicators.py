@@ -1,0 +1,423 @@
+"""Indicator recomputation: crime events read from the database as arrays, counted per
+scene × zone × month × category by the pure ``outcomes.counting`` and stored as
+``Indicator`` rows (DESIGN §4; issue #7 point 6).
+
+Rules the stored figures follow:
+
+* Categories come from the ``CrimeCode`` table; a code missing there (or mapped to no
+  category) counts as ``other``. A code in several categories counts in each.
+* Each event is counted with the scene geometry that was valid when it happened, in
+  local time (Europe/Stockholm): the month of an event at 00:30 on 1 February is
+  February. A scene's first geometry version also counts the years before the scene was
+  identified (before/after comparisons need them); a version's ``valid_to`` is its last
+  day.
+* Years with any crime event in the county are counted from the events. For the other
+  years, ``AggregatedCount`` rows become whole-year indicators (``month`` 0,
+  ``from_events`` False); an aggregated count for a year with events is ignored (the
+  import reports that conflict).
+* Rates per hectare use ``zone_areas_m2`` on each scene's current geometry.
+
+Recomputation runs as a background task (``outcomes.tasks``) after an import, a
+geometry change or a change of the code mapping; ``drogscen recompute_indicators`` does
+the whole county from scratch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from collections.abc import Callable, Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+import shapely
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
+
+from drogscen.core import geo
+from drogscen.outcomes import counting
+from drogscen.outcomes.models import (
+    CATEGORY_IDS,
+    AggregatedCount,
+    Category,
+    CrimeCode,
+    CrimeEvent,
+    Indicator,
+)
+from drogscen.scenes.models import SceneGeometryVersion
+
+logger = logging.getLogger(__name__)
+
+CATEGORY_OF_ID = {number: value for value, number in CATEGORY_IDS.items()}
+RING_M = counting.RING_DISTANCES_M[1]
+# Recomputing more scenes than this counts the whole county once and keeps their rows.
+_PER_SCENE_LIMIT = 40
+_FETCH = 100_000
+_BATCH = 50_000
+
+Progress = Callable[[str], None]
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def crime_code_categories() -> dict[str, list[str]]:
+    """``{code: [category, …]}`` from the CrimeCode table (unknown categories dropped)."""
+    valid = set(Category.values)
+    return {
+        code: [c for c in (categories or []) if c in valid]
+        for code, categories in CrimeCode.objects.values_list("code", "categories")
+    }
+
+
+def _epoch_sql(column: str) -> str:
+    if connection.vendor == "sqlite":
+        return f"CAST(strftime('%%s', {column}) AS INTEGER)"
+    if connection.vendor == "postgresql":
+        return f"FLOOR(EXTRACT(EPOCH FROM {column}))::bigint"
+    raise NotImplementedError(connection.vendor)  # pragma: no cover
+
+
+def _local_seconds(epoch_utc: np.ndarray) -> np.ndarray:
+    """UTC epoch seconds → local wall-clock time as ``datetime64[s]``."""
+    if epoch_utc.size == 0:
+        return np.zeros(0, "datetime64[s]")
+    stamps = pd.to_datetime(epoch_utc, unit="s", utc=True).tz_convert(settings.TIME_ZONE)
+    return stamps.tz_localize(None).values.astype("datetime64[s]")
+
+
+def load_events(*, bbox: tuple[float, float, float, float] | None = None) -> counting.EventArrays:
+    """The stored crime events as arrays (one row per event and category), optionally
+    only those in a bounding box (EPSG:3006). One query per category, numbers only: no
+    Python object per event beyond the driver's row tuples, read in chunks."""
+    mapping = crime_code_categories()
+    by_category: dict[str, list[str]] = {c: [] for c in Category.values}
+    for code, categories in mapping.items():
+        for category in categories or [Category.OTHER]:
+            by_category[category].append(code)
+    mapped = [code for code, categories in mapping.items() if categories]
+    table = CrimeEvent._meta.db_table
+    epoch = _epoch_sql("occurred_at")
+    parts_t, parts_x, parts_y, parts_c = [], [], [], []
+    for category, codes in by_category.items():
+        where, params = [], []
+        if codes:
+            where.append(f"crime_code IN ({', '.join(['%s'] * len(codes))})")
+            params += codes
+        if category == Category.OTHER:
+            where.append(
+                f"crime_code NOT IN ({', '.join(['%s'] * len(mapped))})" if mapped else "1 = 1"
+            )
+            params += mapped
+        if not where:
+            continue
+        sql = f"SELECT {epoch}, x, y FROM {table} WHERE ({' OR '.join(where)})"  # noqa: S608
+        if bbox is not None:
+            sql += " AND x >= %s AND x <= %s AND y >= %s AND y <= %s"
+            params += [bbox[0], bbox[2], bbox[1], bbox[3]]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            while rows := cursor.fetchmany(_FETCH):
+                block = np.array(rows, dtype=np.float64).reshape(-1, 3)
+                parts_t.append(block[:, 0].astype(np.int64))
+                parts_x.append(block[:, 1])
+                parts_y.append(block[:, 2])
+                parts_c.append(np.full(block.shape[0], CATEGORY_IDS[category], np.int64))
+
+    def cat(parts, dtype):
+        return np.concatenate(parts) if parts else np.zeros(0, dtype)
+
+    return counting.EventArrays(
+        x=cat(parts_x, np.float64),
+        y=cat(parts_y, np.float64),
+        t=_local_seconds(cat(parts_t, np.int64)),
+        category=cat(parts_c, np.int64),
+    )
+
+
+def years_with_events() -> set[int]:
+    """Years (local time) with at least one crime event in the county: the first and
+    last event, then one indexed existence test per year between them."""
+    from django.utils import timezone
+
+    moments = CrimeEvent.objects.order_by("occurred_at").values_list("occurred_at", flat=True)
+    first, last = moments.first(), moments.last()
+    if first is None:
+        return set()
+    tz = timezone.get_default_timezone()
+    years = set()
+    for year in range(timezone.localtime(first).year, timezone.localtime(last).year + 1):
+        start, end = dt.datetime(year, 1, 1, tzinfo=tz), dt.datetime(year + 1, 1, 1, tzinfo=tz)
+        if CrimeEvent.objects.filter(occurred_at__gte=start, occurred_at__lt=end).exists():
+            years.add(year)
+    return years
+
+
+def _geometry_sweref(geojson: dict):
+    shape = geo.to_sweref(geo.from_geojson(geojson))
+    if not shape.is_valid:
+        shape = shapely.make_valid(shape)
+        polygons = [g for g in getattr(shape, "geoms", [shape]) if g.geom_type.endswith("Polygon")]
+        shape = shapely.union_all(polygons)
+    return shape
+
+
+def scene_geometries(scene_ids: Iterable[int] | None = None) -> list[counting.SceneGeometry]:
+    """Every geometry version (EPSG:3006) with the validity the counting expects: the
+    first version of a scene open towards the past, ``valid_to`` made exclusive."""
+    versions = SceneGeometryVersion.objects.order_by("scene_id", "valid_from", "pk")
+    if scene_ids is not None:
+        versions = versions.filter(scene_id__in=list(scene_ids))
+    rows = list(versions.values_list("scene_id", "valid_from", "valid_to", "geometry"))
+    out: list[counting.SceneGeometry] = []
+    for i, (scene_id, valid_from, valid_to, geojson) in enumerate(rows):
+        first = i == 0 or rows[i - 1][0] != scene_id
+        nxt = rows[i + 1] if i + 1 < len(rows) and rows[i + 1][0] == scene_id else None
+        end = valid_to + dt.timedelta(days=1) if valid_to else None
+        if nxt is not None and (end is None or end > nxt[1]):
+            end = nxt[1]  # never overlap the next version, whatever the data says
+        start = None if first else valid_from
+        if start is not None and end is not None and end <= start:
+            continue  # a version replaced on its first day
+        out.append(
+            counting.SceneGeometry(
+                scene_id=scene_id,
+                geometry=_geometry_sweref(geojson),
+                valid_from=start,
+                valid_to=end,
+            )
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- writing
+
+
+# Rows as tuples in the column order of _COLUMNS: half a million indicator rows for the
+# whole county are written without a model object each.
+_COLUMNS = ("scene_id", "zone", "category", "year", "month", "count", "from_events")
+IndicatorRow = tuple[int, str, str, int, int, int, bool]
+
+
+def _indicator_rows(counts: counting.ZoneCounts, keep: set[int] | None) -> list[IndicatorRow]:
+    if len(counts) == 0:
+        return []
+    selected = (
+        slice(None)
+        if keep is None
+        else np.isin(counts.scene_id, np.fromiter(keep, np.int64, len(keep)))
+    )
+    year, month0 = np.divmod(counts.period[selected], 12)
+    zones = np.array(counting.ZONES, dtype=object)[counts.zone[selected]]
+    names = np.array([CATEGORY_OF_ID[i] for i in range(len(CATEGORY_OF_ID))], dtype=object)
+    categories = names[counts.category[selected]]
+    n = len(zones)
+    return list(
+        zip(
+            counts.scene_id[selected].tolist(),
+            zones.tolist(),
+            categories.tolist(),
+            (year + 1970).tolist(),
+            (month0 + 1).tolist(),
+            counts.count[selected].tolist(),
+            [True] * n,
+            strict=True,
+        )
+    )
+
+
+def _aggregated_rows(scene_ids: set[int] | None, event_years: set[int]) -> list[IndicatorRow]:
+    counts = AggregatedCount.objects.exclude(year__in=event_years)
+    if scene_ids is not None:
+        counts = counts.filter(scene_id__in=scene_ids)
+    return [
+        (scene_id, zone, category, year, 0, n, False)
+        for scene_id, zone, category, year, n in counts.values_list(
+            "scene_id", "zone", "category", "year", "count"
+        )
+    ]
+
+
+def _store(rows: list[IndicatorRow], scene_ids: set[int] | None) -> int:
+    """Replace the indicators of `scene_ids` (all when None) by `rows`, in one
+    transaction: COPY on PostgreSQL, executemany on SQLite."""
+    table = Indicator._meta.db_table
+    columns = ", ".join(_COLUMNS)
+    with transaction.atomic():
+        old = Indicator.objects.all()
+        if scene_ids is not None:
+            old = old.filter(scene_id__in=scene_ids)
+        old._raw_delete(old.db)  # no cascades or signals hang off indicators
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                raw = cursor.cursor  # the psycopg cursor under Django's wrapper
+                with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                marks = ", ".join(["%s"] * len(_COLUMNS))
+                sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
+                for start in range(0, len(rows), _BATCH):
+                    cursor.executemany(sql, rows[start : start + _BATCH])
+    return len(rows)
+
+
+# --------------------------------------------------------------------------- API
+
+
+def recompute_all(*, progress: Progress | None = None) -> int:
+    """Every scene's indicators from scratch; returns the number of Indicator rows."""
+    say = progress or (lambda _message: None)
+    scenes = scene_geometries()
+    say(f"geometry versions: {len(scenes)}")
+    events = load_events()
+    say(f"event rows read (one per category): {len(events)}")
+    counts = counting.count_events_by_zone(scenes=scenes, events=events, period="month")
+    rows = _indicator_rows(counts, None)
+    rows += _aggregated_rows(None, years_with_events())
+    stored = _store(rows, None)
+    say(f"indicator rows stored: {stored}")
+    return stored
+
+
+def recompute_scenes(scene_ids: Iterable[int]) -> int:
+    """Only these scenes' indicators (incremental): each counted with
+    ``counting.count_for_scene`` against the events near it and every other scene's
+    inside (for the ring exclusion). Scenes that no longer exist just lose their rows.
+    Returns the number of Indicator rows written."""
+    wanted = {int(pk) for pk in scene_ids}
+    if not wanted:
+        return 0
+    scenes = scene_geometries()
+    present = {s.scene_id for s in scenes} & wanted
+    if len(present) > _PER_SCENE_LIMIT:
+        events = load_events()
+        counts = counting.count_events_by_zone(scenes=scenes, events=events, period="month")
+        rows = _indicator_rows(counts, present)
+    else:
+        rows = []
+        for scene_id in sorted(present):
+            own = [s for s in scenes if s.scene_id == scene_id]
+            bounds = shapely.bounds(np.array([s.geometry for s in own], dtype=object))
+            bbox = (
+                float(bounds[:, 0].min() - RING_M),
+                float(bounds[:, 1].min() - RING_M),
+                float(bounds[:, 2].max() + RING_M),
+                float(bounds[:, 3].max() + RING_M),
+            )
+            events = load_events(bbox=bbox)
+            counts = counting.count_for_scene(
+                scene_id=scene_id, scenes=scenes, events=events, period="month"
+            )
+            rows += _indicator_rows(counts, None)
+    rows += _aggregated_rows(present, years_with_events())
+    return _store(rows, wanted)
+
+
+def scenes_near(x: np.ndarray, y: np.ndarray) -> list[int]:
+    """Ids of the scenes with a geometry version within 500 m of any of the points
+    (EPSG:3006): the scenes an import of these events changes. Points are bucketed in
+    100 m cells; an STRtree finds the versions within reach of each occupied cell, and
+    only the points of those cells are measured exactly, stopping at the first hit."""
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    ok = np.isfinite(x) & np.isfinite(y)
+    x, y = x[ok], y[ok]
+    versions = scene_geometries()
+    if x.size == 0 or not versions:
+        return []
+    cell = 100.0
+    ix = np.floor(x / cell).astype(np.int64)
+    iy = np.floor(y / cell).astype(np.int64)
+    key = (ix - ix.min()) * (int(iy.max() - iy.min()) + 1) + (iy - iy.min())
+    order = np.argsort(key, kind="stable")
+    keys, starts = np.unique(key[order], return_index=True)
+    ends = np.append(starts[1:], order.size)
+    first = order[starts]
+    cx0, cy0 = ix[first] * cell, iy[first] * cell
+    boxes = shapely.box(cx0, cy0, cx0 + cell, cy0 + cell)
+    geoms = np.array([v.geometry for v in versions], dtype=object)
+    tree = shapely.STRtree(geoms)
+    cell_idx, geom_idx = tree.query(boxes, predicate="dwithin", distance=RING_M)
+    found: set[int] = set()
+    for g in np.unique(geom_idx):
+        scene_id = versions[g].scene_id
+        if scene_id in found:
+            continue
+        cells = cell_idx[geom_idx == g]
+        points = order[np.concatenate([np.arange(starts[c], ends[c]) for c in cells])]
+        for a in range(0, points.size, 4096):
+            chunk = points[a : a + 4096]
+            if shapely.dwithin(geoms[g], shapely.points(x[chunk], y[chunk]), RING_M).any():
+                found.add(scene_id)
+                break
+    return sorted(found)
+
+
+def scenes_around(scene_ids: Iterable[int]) -> set[int]:
+    """The scenes with a version within 500 m of any version of these scenes: a change
+    of their inside changes the others' rings."""
+    wanted = {int(pk) for pk in scene_ids}
+    versions = scene_geometries()
+    geoms = np.array([v.geometry for v in versions], dtype=object)
+    own = [i for i, v in enumerate(versions) if v.scene_id in wanted]
+    if not own:
+        return wanted
+    tree = shapely.STRtree(geoms)
+    _, hits = tree.query(geoms[own], predicate="dwithin", distance=RING_M)
+    return wanted | {versions[i].scene_id for i in np.unique(hits)}
+
+
+def schedule_recompute(
+    *, scene_ids: Sequence[int] | None = None, reason: str, with_neighbours: bool = False
+) -> None:
+    """Queue a recomputation as a background task (the immediate backend in tests runs
+    it at once): those scenes (and, ``with_neighbours``, the scenes whose rings they
+    reach), or the whole county when ``scene_ids`` is None. The task row is written in
+    the caller's transaction, so it exists exactly when the change it follows does."""
+    from drogscen.outcomes.tasks import recompute_indicators_task
+
+    ids = None if scene_ids is None else sorted({int(pk) for pk in scene_ids})
+    if ids == []:
+        return
+    logger.info("indicator recomputation queued (%s): %s", reason, ids or "whole county")
+    recompute_indicators_task.enqueue(scene_ids=ids, reason=reason, with_neighbours=with_neighbours)
+
+
+# --------------------------------------------------------------------------- areas
+
+
+def zone_areas(scene_ids: Iterable[int]) -> dict[int, dict[str, float]]:
+    """Zone areas in m² (``{scene_id: {zone: m²}}``) on each scene's current geometry,
+    the rings without the other scenes' insides; cached until a geometry changes."""
+    wanted = sorted({int(pk) for pk in scene_ids})
+    if not wanted:
+        return {}
+    stamp = list(SceneGeometryVersion.objects.order_by("-pk").values_list("pk", flat=True)[:1]) + [
+        SceneGeometryVersion.objects.count()
+    ]
+    key = "drogscen:zone-areas:" + hashlib.sha256(repr((wanted, stamp)).encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        around = scenes_around(wanted)
+        current = _current_versions(around)
+        areas = counting.zone_areas_m2(current)
+        found = {pk: areas[pk] for pk in wanted if pk in areas}
+        cache.set(key, found, timeout=7 * 24 * 3600)
+    return found
+
+
+def _current_versions(scene_ids: set[int]) -> list[counting.SceneGeometry]:
+    latest: dict[int, dict] = {}
+    for scene_id, geojson in (
+        SceneGeometryVersion.objects.filter(scene_id__in=scene_ids)
+        .order_by("scene_id", "valid_from", "pk")
+        .values_list("scene_id", "geometry")
+    ):
+        latest[scene_id] = geojson
+    return [
+        counting.SceneGeometry(scene_id=pk, geometry=_geometry_sweref(g))
+        for pk, g in latest.items()
+    ]

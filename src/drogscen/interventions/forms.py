@@ -60,6 +60,15 @@ class InterventionForm(forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.none(), to_field_name="code"
     )
+    ref = forms.CharField(
+        label=_("Reference"),
+        max_length=64,
+        required=False,
+        help_text=_(
+            "Your organisation's own code for the work, used in the import workbook; "
+            "left empty, one is given."
+        ),
+    )
     title = forms.CharField(
         label=_("Title"), max_length=200, help_text=_("Describe the work; no names of people.")
     )
@@ -97,6 +106,8 @@ class InterventionForm(forms.Form):
     resources_hours = forms.IntegerField(label=_("Resources (hours)"), required=False, min_value=0)
     resources_sek = forms.IntegerField(label=_("Resources (SEK)"), required=False, min_value=0)
 
+    linked_scenes: tuple[Scene, ...] = ()
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
@@ -116,6 +127,8 @@ class InterventionForm(forms.Form):
 
         refs = split_refs(self.cleaned_data.get("scenes", ""))
         scenes = {s.ref: s for s in scene_list(fetched_by=self.user).filter(ref__in=refs)}
+        # A scene already linked stays nameable even if it is out of the user's sight.
+        scenes.update({s.ref: s for s in self.linked_scenes if s.ref in refs})
         unknown = [ref for ref in refs if ref not in scenes]
         if unknown:
             raise forms.ValidationError(
@@ -136,3 +149,68 @@ class ProgressForm(forms.Form):
     def __init__(self, *args, targets, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["target"].queryset = targets
+
+
+class InterventionEditForm(InterventionForm):
+    """The same fields without the organisation (work stays with its owner), and the
+    version the editor started from (optimistic locking)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, intervention: Intervention, **kwargs):
+        self.linked_scenes = tuple(intervention.scenes.order_by("ref"))
+        kwargs.setdefault(
+            "initial",
+            {
+                "ref": intervention.ref,
+                "title": intervention.title,
+                "description": intervention.description,
+                "methods": list(intervention.methods.all()),
+                "scenes": ", ".join(s.ref for s in self.linked_scenes),
+                "municipality": intervention.municipality.code if intervention.municipality else "",
+                "target_groups": intervention.target_groups,
+                "starts_on": intervention.starts_on,
+                "ends_on": intervention.ends_on,
+                "status": intervention.status,
+                "resources_hours": intervention.resources_hours,
+                "resources_sek": intervention.resources_sek,
+                "version": intervention.version,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        del self.fields["organisation"]
+
+
+class TargetForm(forms.Form):
+    description = forms.CharField(
+        label=_("Target"),
+        max_length=500,
+        help_text=_("E.g. weekend operation on at least 40 of 52 weekends."),
+    )
+    unit = forms.CharField(
+        label=_("Unit"), max_length=100, help_text=_("What is counted, e.g. weekends.")
+    )
+    planned_quantity = forms.IntegerField(label=_("Planned quantity"), min_value=1)
+    period_start = forms.DateField(
+        label=_("Period start"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    period_end = forms.DateField(
+        label=_("Period end"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "target")
+        super().__init__(*args, **kwargs)
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(choices=Intervention.Status.choices, widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("The filled-in template workbook (.xlsx) or a CSV of interventions."),
+    )
+    dry_run = forms.BooleanField(label=_("Only check the file"), required=False)

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -120,6 +120,20 @@ class Intervention(AuditedModel):
         related_name="interventions",
         help_text=_("For work in a whole municipality rather than at named scenes."),
     )
+    # The organisation's own stable code for the work: the key of the template workbook
+    # (insert or update by organisation and ref). Given on creation when left empty.
+    ref = models.CharField(
+        _("reference"),
+        max_length=64,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+                _("Use letters, digits, '.', '_' and '-' only, starting with a letter or digit."),
+            )
+        ],
+        help_text=_("Your organisation's own code for the work, e.g. TRYGG-2025-1."),
+    )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     target_groups = models.JSONField(_("target groups"), default=list, blank=True)
@@ -149,6 +163,11 @@ class Intervention(AuditedModel):
                 condition=models.Q(ends_on__isnull=True)
                 | models.Q(ends_on__gte=models.F("starts_on")),
                 name="intervention_ends_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "ref"],
+                condition=~models.Q(ref=""),
+                name="intervention_ref_unique_per_organisation",
             ),
         ]
         indexes = [models.Index(fields=["organisation", "status"])]

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from collections import Counter
+from dataclasses import dataclass
+from itertools import groupby
 
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from drogscen.accounts.models import Organisation
 from drogscen.core import access
+from drogscen.geo.models import Municipality
 from drogscen.interventions.models import Intervention, Method, Target, TargetProgress
 from drogscen.interventions.progress import Progress
+from drogscen.scenes.models import Scene
 
 
 def method_list(*, fetched_by, family: str | None = None) -> QuerySet[Method]:
@@ -54,3 +61,190 @@ def target_list(*, intervention: Intervention, fetched_by) -> QuerySet[Target]:
 def target_progress(*, target: Target) -> Progress:
     """Done against planned for a target the caller has already been allowed to see."""
     return target.progress
+
+
+def method_get(*, code: str, fetched_by) -> Method:
+    return access.get_or_404(Method.objects.all(), fetched_by, access.VIEW, code=code)
+
+
+def methods_by_family(*, fetched_by) -> list[dict]:
+    """The knowledge bank grouped by family, in the order of Method.Family, with how many
+    of the interventions the user may see use each method."""
+    methods = method_list(fetched_by=fetched_by).annotate(
+        used=Count(
+            "interventions",
+            filter=Q(interventions__in=intervention_list(fetched_by=fetched_by).values("pk")),
+            distinct=True,
+        )
+    )
+    grouped: dict[str, list[Method]] = {}
+    for method in methods:
+        grouped.setdefault(method.family, []).append(method)
+    return [
+        {"family": family, "label": label, "methods": grouped[family]}
+        for family, label in Method.Family.choices
+        if family in grouped
+    ]
+
+
+def method_interventions(*, method: Method, fetched_by) -> QuerySet[Intervention]:
+    """Where the method is used: the interventions the user may see that use it."""
+    using = Intervention.methods.through.objects.filter(method=method).values("intervention_id")
+    return (
+        intervention_list(fetched_by=fetched_by)
+        .filter(pk__in=using)
+        .prefetch_related(Prefetch("scenes", queryset=Scene.objects.only("pk", "ref", "name")))
+        .order_by("-starts_on", "title", "pk")
+    )
+
+
+def action_plan(*, scene, fetched_by) -> list[dict]:
+    """The interventions at a scene the user may see, grouped by organisation, each with
+    its targets (progress reports prefetched, so `target.progress` is free)."""
+    targets = access.restrict(Target.objects.all(), fetched_by, access.VIEW).prefetch_related(
+        Prefetch("progress_reports", queryset=TargetProgress.objects.order_by("period"))
+    )
+    interventions = (
+        intervention_list(fetched_by=fetched_by, scene=scene)
+        .prefetch_related(Prefetch("targets", queryset=targets))
+        .order_by("organisation__name", "-starts_on", "title", "pk")
+    )
+    return [
+        {"organisation": organisation, "interventions": list(rows)}
+        for organisation, rows in groupby(interventions, key=lambda i: i.organisation)
+    ]
+
+
+# --- the inventory -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Inventory:
+    """What is going on where: the interventions that match the filters, their counts by
+    method family, kind of actor, status and municipality, and the active scenes with no
+    ongoing intervention (of the chosen family and kind of actor)."""
+
+    interventions: list[Intervention]
+    by_family: list[tuple[str, str, int]]  # (code, label, n)
+    by_actor_kind: list[tuple[str, str, int]]
+    by_status: list[tuple[str, str, int]]
+    by_municipality: list[tuple[str, str, int]]
+    scenes_without: list[Scene]
+
+
+def _filtered(
+    interventions: QuerySet[Intervention],
+    *,
+    municipality: Municipality | None,
+    family: str | None,
+    organisation_kind: str | None,
+) -> QuerySet[Intervention]:
+    if municipality is not None:
+        at_scenes = Intervention.scenes.through.objects.filter(
+            scene__municipality=municipality
+        ).values("intervention_id")
+        interventions = interventions.filter(Q(municipality=municipality) | Q(pk__in=at_scenes))
+    if family:
+        with_family = Intervention.methods.through.objects.filter(method__family=family).values(
+            "intervention_id"
+        )
+        interventions = interventions.filter(pk__in=with_family)
+    if organisation_kind:
+        interventions = interventions.filter(organisation__kind=organisation_kind)
+    return interventions
+
+
+def _counted(counter: Counter, choices) -> list[tuple[str, str, int]]:
+    return [(code, label, counter[code]) for code, label in choices if counter[code]]
+
+
+def inventory(
+    *,
+    fetched_by,
+    municipality: Municipality | None = None,
+    family: str | None = None,
+    organisation_kind: str | None = None,
+    status: str | None = None,
+    with_targets: bool = False,
+) -> Inventory:
+    """The inventory of the actors' work the user may see (county-wide, or in one
+    municipality: work for the municipality as a whole or at a scene located in it).
+    A fixed number of queries whatever the amount of data; `with_targets` prefetches the
+    targets and their progress (for the Excel export)."""
+    visible = intervention_list(fetched_by=fetched_by)
+    chosen = _filtered(
+        visible, municipality=municipality, family=family, organisation_kind=organisation_kind
+    )
+    rows = chosen.filter(status=status) if status else chosen
+    rows = rows.prefetch_related(
+        Prefetch(
+            "scenes",
+            queryset=Scene.objects.select_related("municipality")
+            .only("pk", "ref", "name", "municipality__code", "municipality__name")
+            .order_by("ref"),
+        )
+    ).order_by("organisation__name", "-starts_on", "title", "pk")
+    if with_targets:
+        targets = access.restrict(Target.objects.all(), fetched_by, access.VIEW)
+        rows = rows.prefetch_related(
+            Prefetch(
+                "targets",
+                queryset=targets.prefetch_related(
+                    Prefetch("progress_reports", queryset=TargetProgress.objects.order_by("period"))
+                ),
+            )
+        )
+    interventions = list(rows)
+
+    families: Counter = Counter()
+    kinds: Counter = Counter()
+    statuses: Counter = Counter()
+    places: Counter = Counter()
+    names: dict[str, str] = {}
+    for intervention in interventions:
+        families.update({m.family for m in intervention.methods.all()})
+        kinds[intervention.organisation.kind] += 1
+        statuses[intervention.status] += 1
+        where = {
+            s.municipality.code: s.municipality.name
+            for s in intervention.scenes.all()
+            if s.municipality
+        }
+        if intervention.municipality is not None:
+            where[intervention.municipality.code] = intervention.municipality.name
+        names.update(where)
+        places.update(where.keys())
+
+    # Active scenes (not closed) the user sees where none of the chosen kind of work goes on.
+    ongoing = chosen.filter(status=Intervention.Status.ONGOING).values("pk")
+    worked = Intervention.scenes.through.objects.filter(intervention_id__in=ongoing).values(
+        "scene_id"
+    )
+    scenes = (
+        access.restrict(Scene.objects.all(), fetched_by, access.VIEW)
+        .filter(closed_on__isnull=True)
+        .exclude(pk__in=worked)
+        .select_related("municipality", "local_police_area")
+        .only(
+            "pk",
+            "ref",
+            "name",
+            "identified_on",
+            "municipality__code",
+            "municipality__name",
+            "local_police_area__name",
+        )
+        .order_by("ref")
+    )
+    if municipality is not None:
+        scenes = scenes.filter(municipality=municipality)
+    return Inventory(
+        interventions=interventions,
+        by_family=_counted(families, Method.Family.choices),
+        by_actor_kind=_counted(kinds, Organisation.Kind.choices),
+        by_status=_counted(statuses, Intervention.Status.choices),
+        by_municipality=sorted(
+            ((code, names[code], n) for code, n in places.items()), key=lambda row: row[1]
+        ),
+        scenes_without=list(scenes),
+    )

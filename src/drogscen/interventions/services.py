@@ -23,6 +23,7 @@ from drogscen.scenes.models import Scene
 
 METHODS_SEED = Path(__file__).resolve().parent / "data" / "methods.json"
 EDITABLE_FIELDS = (
+    "ref",
     "title",
     "description",
     "methods",
@@ -78,6 +79,36 @@ def _check_links(
         raise ValidationError(problems)
 
 
+def _check_ref(intervention: Intervention) -> None:
+    """An organisation names each of its interventions once."""
+    if not intervention.ref:
+        return
+    taken = Intervention.objects.filter(
+        organisation_id=intervention.organisation_id, ref=intervention.ref
+    ).exclude(pk=intervention.pk)
+    if taken.exists():
+        raise ValidationError(
+            {
+                "ref": _(
+                    "Your organisation already has an intervention with the reference %(ref)s."
+                )
+                % {"ref": intervention.ref}
+            }
+        )
+
+
+def _give_ref(intervention: Intervention) -> None:
+    """The code an intervention recorded without one gets: I-<number>, unique within its
+    organisation (a taken one, e.g. from an imported file, gets a suffix)."""
+    ref, n = f"I-{intervention.pk}", 1
+    same_organisation = Intervention.objects.filter(organisation_id=intervention.organisation_id)
+    while same_organisation.filter(ref=ref).exists():
+        n += 1
+        ref = f"I-{intervention.pk}-{n}"
+    Intervention.objects.filter(pk=intervention.pk).update(ref=ref)
+    intervention.ref = ref
+
+
 @transaction.atomic
 def intervention_create(
     *,
@@ -93,15 +124,17 @@ def intervention_create(
     status: str = Intervention.Status.PLANNED,
     resources_hours: int | None = None,
     resources_sek: int | None = None,
+    ref: str = "",
     by=None,
 ) -> Intervention:
     """Record an organisation's intervention: at least one method, and at least one
-    scene or a municipality."""
+    scene or a municipality. Without a `ref` it gets one (I-<number>)."""
     _require_organisation(organisation, by)
     methods, scenes = list(methods), list(scenes)
     _check_links(methods=methods, scenes=scenes, municipality=municipality, by=by)
     intervention = Intervention(
         organisation=organisation,
+        ref=(ref or "").strip(),
         title=title.strip(),
         description=description.strip(),
         municipality=municipality,
@@ -112,8 +145,11 @@ def intervention_create(
         resources_hours=resources_hours,
         resources_sek=resources_sek,
     )
-    intervention.full_clean()
+    intervention.full_clean(validate_constraints=False)
+    _check_ref(intervention)
     intervention.save()
+    if not intervention.ref:
+        _give_ref(intervention)
     intervention.methods.set(methods)
     intervention.scenes.set(scenes)
     if by is not None:
@@ -137,10 +173,11 @@ def intervention_update(
         raise InterventionConflict(current)
     methods = list(changes.pop("methods", current.methods.all()))
     scenes = list(changes.pop("scenes", current.scenes.all()))
-    if "description" in changes or "title" in changes:
-        for field in ("description", "title"):
-            if field in changes:
-                changes[field] = (changes[field] or "").strip()
+    for field in ("description", "title", "ref"):
+        if field in changes:
+            changes[field] = (changes[field] or "").strip()
+    if changes.get("ref") == "":
+        changes.pop("ref")  # the code stays; it is the key of the organisation's files
     if "target_groups" in changes:
         changes["target_groups"] = list(changes["target_groups"])
     municipality = changes.get("municipality", current.municipality)
@@ -152,7 +189,8 @@ def intervention_update(
         _check_links(methods=methods, scenes=added, municipality=municipality, by=by)
     for field, value in changes.items():
         setattr(current, field, value)
-    current.full_clean()
+    current.full_clean(validate_constraints=False)
+    _check_ref(current)
     current.version += 1
     current.save()
     if set(current.methods.values_list("pk", flat=True)) != {m.pk for m in methods}:
@@ -162,6 +200,52 @@ def intervention_update(
     if by is not None:
         access.ensure_in_scope(current, by, access.CHANGE)
     return current
+
+
+# Which status may follow which: work is finished or cancelled, and a planned piece of
+# work starts; a finished or cancelled one can be reopened if that was a mistake.
+STATUS_MOVES = {
+    Intervention.Status.PLANNED: (Intervention.Status.ONGOING, Intervention.Status.CANCELLED),
+    Intervention.Status.ONGOING: (Intervention.Status.FINISHED, Intervention.Status.CANCELLED),
+    Intervention.Status.FINISHED: (Intervention.Status.ONGOING,),
+    Intervention.Status.CANCELLED: (Intervention.Status.PLANNED,),
+}
+
+
+@transaction.atomic
+def intervention_set_status(
+    *,
+    intervention: Intervention,
+    status: str,
+    expected_version: int | None,
+    on: date | None = None,
+    by=None,
+) -> Intervention:
+    """Start, finish, cancel or reopen an intervention (STATUS_MOVES). Finishing or
+    cancelling work without an end date ends it `on` (today by default), never before it
+    started; reopening keeps the dates."""
+    from django.utils import timezone
+
+    current = Intervention.objects.get(pk=intervention.pk)
+    if status not in STATUS_MOVES.get(current.status, ()):
+        raise ValidationError(
+            {
+                "status": _("An intervention that is %(current)s cannot become %(new)s.")
+                % {
+                    "current": current.get_status_display(),
+                    "new": Intervention.Status(status).label
+                    if status in Intervention.Status.values
+                    else status,
+                }
+            }
+        )
+    changes: dict[str, Any] = {"status": status}
+    closing = {Intervention.Status.FINISHED, Intervention.Status.CANCELLED}
+    if status in closing and not current.ends_on:
+        changes["ends_on"] = max(on or timezone.localdate(), current.starts_on)
+    return intervention_update(
+        intervention=current, expected_version=expected_version, by=by, **changes
+    )
 
 
 @transaction.atomic
@@ -187,6 +271,33 @@ def target_add(
         period_end=period_end,
     )
     target.full_clean()
+    target.save()
+    return target
+
+
+TARGET_FIELDS = ("description", "unit", "planned_quantity", "period_start", "period_end")
+
+
+@transaction.atomic
+def target_update(*, target: Target, by=None, **changes: Any) -> Target:
+    """Change a target's wording, unit, planned quantity or period (e.g. from a
+    re-imported workbook). Reports already made stay; they must still lie in the period."""
+    unknown = set(changes) - set(TARGET_FIELDS)
+    if unknown:
+        raise TypeError(f"not editable: {', '.join(sorted(unknown))}")
+    if by is not None:
+        access.ensure_in_scope(target.intervention, by, access.CHANGE)
+    for field in ("description", "unit"):
+        if field in changes:
+            changes[field] = (changes[field] or "").strip()
+    for field, value in changes.items():
+        setattr(target, field, value)
+    target.full_clean()
+    outside = target.progress_reports.exclude(
+        period__gte=target.period_start.replace(day=1), period__lte=target.period_end
+    )
+    if outside.exists():
+        raise ValidationError({"period_end": _("Progress has been reported outside this period.")})
     target.save()
     return target
 

@@ -56,6 +56,7 @@ class InterventionSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "organisation",
+            "ref",
             "title",
             "description",
             "methods",

@@ -45,9 +45,12 @@ def test_active_interventions_and_methods_of_a_year(scene_factory):
         organisation=city,
     )
 
-    assert interventions_summary(2024) == {
-        "active": 2,
-        "by_method": {"hot_spot_patrol": 2, "street_outreach": 1},
-    }
+    summary = interventions_summary(2024)
+    assert (summary["active"], summary["by_method"]) == (
+        2,
+        {"hot_spot_patrol": 2, "street_outreach": 1},
+    )
+    assert summary["by_actor_kind"] == {"municipality": 2}
     assert interventions_summary(2025)["active"] == 2
-    assert interventions_summary(2022) == {"active": 0, "by_method": {}}
+    empty = interventions_summary(2022)
+    assert (empty["active"], empty["by_method"], empty["by_actor_kind"]) == (0, {}, {})

@@ -98,6 +98,7 @@ def test_xlsx_has_one_sheet_per_table_with_a_frozen_bold_header(workbook):
         "Substances",
         "Symptoms",
         "Goal",
+        "Collaboration",
     ]
     for sheet in workbook.worksheets:
         assert sheet.freeze_panes == "A2", sheet.title

@@ -9,3 +9,6 @@ class EvaluationsConfig(AppConfig):
     name = "drogscen.evaluations"
     label = "evaluations"
     verbose_name = _("Evaluation and early warning")
+
+    def ready(self) -> None:
+        from drogscen.evaluations import access  # noqa: F401 - registers the access rules

@@ -1,0 +1,72 @@
+"""Saved evaluations over the API (read-only: evaluations are made on the pages), scoped
+like the pages: whoever sees the scene sees its evaluations."""
+
+from django.db.models import Prefetch
+from django_filters import rest_framework as filters
+from rest_framework import serializers
+
+from drogscen.core.api import ScopedReadOnlyViewSet
+from drogscen.evaluations.models import Evaluation
+from drogscen.interventions.models import Intervention
+
+
+class EvaluationSerializer(serializers.ModelSerializer):
+    scene = serializers.SlugRelatedField(slug_field="ref", read_only=True)
+    interventions = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    methods = serializers.SerializerMethodField()
+    control_scenes = serializers.SlugRelatedField(slug_field="ref", many=True, read_only=True)
+    verdict = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Evaluation
+        fields = [
+            "id",
+            "scene",
+            "interventions",
+            "methods",
+            "outcome",
+            "before_start",
+            "before_end",
+            "after_start",
+            "after_end",
+            "buffer",
+            "control_kind",
+            "control_scenes",
+            "control_geometry",
+            "verdict",
+            "results",
+            "snapshot",
+            "note",
+            "created_at",
+        ]
+
+    def get_methods(self, obj) -> list[str]:
+        return sorted({m.code for i in obj.interventions.all() for m in i.methods.all()})
+
+
+class EvaluationFilter(filters.FilterSet):
+    scene = filters.CharFilter(field_name="scene__ref")
+    method = filters.CharFilter(field_name="interventions__methods__code", distinct=True)
+    intervention = filters.NumberFilter(field_name="interventions__id", distinct=True)
+    after_year = filters.NumberFilter(field_name="after_end__year")
+
+    class Meta:
+        model = Evaluation
+        fields = ["scene", "method", "intervention", "outcome", "after_year"]
+
+
+class EvaluationViewSet(ScopedReadOnlyViewSet):
+    """Saved evaluations with their parameters, the data used and the results (RES, WDD,
+    WDQ, interrupted time series). Filters: scene, method, intervention, outcome,
+    after_year."""
+
+    queryset = (
+        Evaluation.objects.select_related("scene")
+        .prefetch_related(
+            Prefetch("interventions", queryset=Intervention.objects.prefetch_related("methods")),
+            "control_scenes",
+        )
+        .order_by("-created_at", "-pk")
+    )
+    serializer_class = EvaluationSerializer
+    filterset_class = EvaluationFilter

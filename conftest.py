@@ -117,7 +117,9 @@ def demo_county(django_db_setup, django_db_blocker):
         call_command("demo", verbosity=0)
         yield
         from drogscen.interventions.models import Intervention
+        from drogscen.outcomes.models import CrimeEvent
 
+        CrimeEvent.objects.filter(source="demo").delete()  # not tied to the scenes
         Intervention.objects.all().delete()
         Mapping.objects.all().delete()
         SceneLink.objects.all().delete()

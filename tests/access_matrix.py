@@ -210,6 +210,40 @@ INDICATOR = {
 }
 
 
+def evaluation_rule(action: str) -> Rule:
+    """An evaluation at the Järva scene: seen with the scene; made by any editor at model
+    level (the service checks the scene and interventions: evaluations/access.py); never
+    changed or deleted."""
+
+    def rule(kind: str, role: str) -> bool:
+        if action in {"list", "view"}:
+            return scene_rule("view")(kind, role)
+        if action == "create":
+            return RANK[role] >= RANK["editor"]
+        return False
+
+    return rule
+
+
+def candidate_rule(action: str, *, own_area: bool) -> Rule:
+    """An early-warning candidate place in LPO Järva and the City of Stockholm (own_area),
+    or in Solna: seen by the county-wide kinds and the LPO and municipality it lies in,
+    never by the partners; analyses run and candidates dismissed by editors of the county-
+    wide kinds and of local police areas (dismissing: of its own area)."""
+
+    def rule(kind: str, role: str) -> bool:
+        editor = RANK[role] >= RANK["editor"]
+        if action in {"list", "view"}:
+            return kind in COUNTY_WIDE or (own_area and kind in {"police_area", "municipality"})
+        if action == "create":
+            return editor and kind in COUNTY_WIDE | {"police_area"}
+        if action == "change":
+            return editor and (kind in COUNTY_WIDE or (own_area and kind == "police_area"))
+        return False
+
+    return rule
+
+
 # model label (with "#variant" for a second sample) -> action -> rule. The sample objects
 # are made by the `samples` fixture of test_access_matrix.py.
 MODEL_MATRIX: dict[str, dict[str, Rule]] = {
@@ -268,6 +302,9 @@ MODEL_MATRIX: dict[str, dict[str, Rule]] = {
     "outcomes.aggregatedcount": {a: scene_data_rule(a) for a in ACTIONS},
     "outcomes.surveyresult": {a: scene_data_rule(a) for a in ACTIONS},
     "outcomes.youthsignal": {a: scene_data_rule(a) for a in ACTIONS},
+    "evaluations.evaluation": {a: evaluation_rule(a) for a in ACTIONS},
+    "evaluations.candidate": {a: candidate_rule(a, own_area=True) for a in ACTIONS},
+    "evaluations.candidate#other_area": {a: candidate_rule(a, own_area=False) for a in ACTIONS},
     "audit.auditentry": {
         "list": county_wide("manager"),
         "view": county_wide("manager"),
@@ -313,7 +350,13 @@ ENDPOINTS: dict[str, tuple[object, dict]] = {
             {"pk": "@interventions.intervention#other_municipality"},
         ),
     ],
-    "dashboards:upcoming": ("signed_in", {"section": "outcomes"}),
+    # No section is waiting for its app now (outcomes arrived): every section is 404.
+    "dashboards:upcoming": ("not_found_signed_in", {"section": "outcomes"}),
+    "outcomes:county": ("signed_in", {}),
+    "api:indicator-list": ("api_signed_in", {}),
+    "api:survey-list": ("api_signed_in", {}),
+    "api:youth-signal-list": ("api_signed_in", {}),
+    "api:event-summary": ("api_signed_in", {}),
     "api:api-root": ("api_signed_in", {}),
     "api:schema": ("api_signed_in", {}),
     "api:docs": ("api_signed_in", {}),
@@ -394,6 +437,63 @@ ENDPOINTS: dict[str, tuple[object, dict]] = {
     ],
     # Progress is reported by POST only; who may report it is in MODEL_MATRIX.
     "interventions:progress": ("post_only", {"pk": "@interventions.intervention"}),
+    # Editing is for the owner's editors (the City's own work); nobody else's.
+    "interventions:edit": [
+        (("page", "interventions.intervention", "change"), {"pk": "@interventions.intervention"}),
+        (
+            ("page", "interventions.intervention#own", "change"),
+            {"pk": "@interventions.intervention#own"},
+        ),
+    ],
+    # POST only; who may add targets and change the status is in MODEL_MATRIX.
+    "interventions:target_add": ("post_only", {"pk": "@interventions.intervention"}),
+    "interventions:status": ("post_only", {"pk": "@interventions.intervention"}),
+    "interventions:methods": ("signed_in", {}),
+    "interventions:method": (("page", "interventions.method", "view"), {"code": "hot_spot_patrol"}),
+    # The inventory and its Excel export: every signed-in user, scoped to what they see.
+    "interventions:inventory": ("signed_in", {}),
+    "interventions:inventory_excel": ("signed_in", {}),
+    # The template, the export of one's own work and the upload: those who record work.
+    "interventions:template": (("page", "interventions.intervention", "create"), {}),
+    "interventions:export": (("page", "interventions.intervention", "create"), {}),
+    "interventions:import": (("page", "interventions.intervention", "create"), {}),
+    "evaluations:list": ("signed_in", {}),
+    # Without ?insats= the page lists the interventions to choose from.
+    "evaluations:create": (("page", "evaluations.evaluation", "create"), {}),
+    "evaluations:detail": (
+        ("page", "evaluations.evaluation", "view"),
+        {"pk": "@evaluations.evaluation"},
+    ),
+    "evaluations:method": ("signed_in", {"code": "hot_spot_patrol"}),
+    # The early-warning page is for whoever sees the representative candidate (county-wide,
+    # local police areas, municipalities), its data likewise; partners 404.
+    "evaluations:early_warning": (("page", "evaluations.candidate", "list"), {}),
+    "evaluations:early_warning_data": (("page", "evaluations.candidate", "list"), {}),
+    "evaluations:early_warning_run": ("post_only", {}),
+    "evaluations:candidate_dismiss": [
+        (("page", "evaluations.candidate", "change"), {"pk": "@evaluations.candidate"}),
+        (
+            ("page", "evaluations.candidate#other_area", "change"),
+            {"pk": "@evaluations.candidate#other_area"},
+        ),
+    ],
+    # Turning a candidate into a scene: whoever may register scenes (its local police area).
+    "evaluations:candidate_convert": (
+        ("page", "scenes.scene", "create"),
+        {"pk": "@evaluations.candidate"},
+    ),
+    "api:evaluation-list": ("api_signed_in", {}),
+    "api:evaluation-detail": (
+        ("evaluations.evaluation", "view"),
+        {"pk": "@evaluations.evaluation"},
+    ),
+    # Crime-event uploads: the form for those who may import events; an upload (someone
+    # else's) for the county-wide organisations, 404 for everyone else.
+    "outcome_imports:upload": (("page", "outcomes.eventimport", "create"), {}),
+    "outcome_imports:detail": (
+        ("page", "outcomes.eventimport", "view"),
+        {"pk": "@outcomes.eventimport"},
+    ),
 }
 # Namespaces checked as a whole rather than URL by URL.
 NAMESPACES = {"admin": "admin"}

@@ -60,12 +60,15 @@ def outcome_samples(scene, someone_else) -> dict:
 
     from drogscen.outcomes import models as outcomes
 
-    indicator = outcomes.SurveyIndicator.objects.create(
+    # Shipped with the reference data (outcomes/data/survey_indicators.json).
+    indicator, _ = outcomes.SurveyIndicator.objects.get_or_create(
         code="unsafe_evening",
-        name_sv="Otrygg ute sent på kvällen",
-        name_en="Unsafe outdoors late in the evening",
-        unit="percent",
-        direction="lower",
+        defaults={
+            "name_sv": "Otrygg ute sent på kvällen",
+            "name_en": "Unsafe outdoors late in the evening",
+            "unit": "percent",
+            "direction": "lower",
+        },
     )
     upload = outcomes.EventImport(
         original_name="brott.csv", source="polisen", created_by=someone_else
@@ -147,6 +150,45 @@ def intervention_samples(scene) -> dict:
     }
 
 
+def evaluation_samples(jarva_scene, solna_scene, intervention) -> dict:
+    from drogscen.evaluations.models import Candidate, Evaluation
+    from drogscen.geo.models import LocalPoliceArea
+
+    evaluation = Evaluation.objects.create(
+        scene=jarva_scene,
+        outcome="violent",
+        before_start=date(2024, 1, 1),
+        before_end=date(2024, 12, 31),
+        after_start=date(2025, 1, 1),
+        after_end=date(2025, 12, 31),
+        control_kind="automatic",
+        results={"verdict": "inconclusive", "res": {"res": 1.1, "ci_low": 0.8, "ci_high": 1.5}},
+    )
+    evaluation.interventions.set([intervention])
+
+    def candidate(scene, lpo):
+        return Candidate.objects.create(
+            period_start=date(2024, 1, 1),
+            period_end=date(2024, 12, 31),
+            cell_m=250,
+            geometry=scene.geometry,
+            centre_x=670_000.0,
+            centre_y=6_585_000.0,
+            cells=1,
+            events=12,
+            previous_events=3,
+            max_z=6.0,
+            municipality=scene.municipality,
+            local_police_area=LocalPoliceArea.objects.get(slug=lpo),
+        )
+
+    return {
+        "evaluations.evaluation": evaluation,
+        "evaluations.candidate": candidate(jarva_scene, "jarva"),
+        "evaluations.candidate#other_area": candidate(solna_scene, "solna"),
+    }
+
+
 @pytest.fixture
 def samples(db, django_user_model, scene_factory):
     """One object of every model, outside the acting user's organisation."""
@@ -178,6 +220,7 @@ def samples(db, django_user_model, scene_factory):
     return {
         **interventions,
         **outcome_samples(jarva_scene, other),
+        **evaluation_samples(jarva_scene, solna_scene, interventions["interventions.intervention"]),
         "questionnaires.questionnaireversion": QuestionnaireVersion.objects.first(),
         "mappings.mappingsettings": MappingSettings.objects.create(),
         "mappings.mapping": mapping,
@@ -287,6 +330,8 @@ def expected_status(rule, kind: str | None, role: str | None) -> set[int]:
         return {200} if signed_in else {302}
     if rule == "api_signed_in":
         return {200} if signed_in else {401}
+    if rule == "not_found_signed_in":
+        return {404} if signed_in else {302}
     if rule == "signed_in_bad_request":
         return {400} if signed_in else {302}
     if rule[0] == "page":

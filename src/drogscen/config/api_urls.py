@@ -3,8 +3,15 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from drogscen.accounts.api.views import OrganisationViewSet
+from drogscen.evaluations.api import EvaluationViewSet
 from drogscen.interventions.api.views import InterventionViewSet, MethodViewSet
 from drogscen.mappings.api.views import MappingViewSet
+from drogscen.outcomes.api import (
+    EventSummaryView,
+    IndicatorViewSet,
+    SurveyResultViewSet,
+    YouthSignalViewSet,
+)
 from drogscen.questionnaires.api.views import QuestionnaireViewSet
 from drogscen.reports.api import ReportView
 from drogscen.scenes.api import ogc
@@ -19,6 +26,10 @@ router.register("questionnaires", QuestionnaireViewSet, basename="questionnaire"
 router.register("mappings", MappingViewSet, basename="mapping")
 router.register("methods", MethodViewSet, basename="method")
 router.register("interventions", InterventionViewSet, basename="intervention")
+router.register("evaluations", EvaluationViewSet, basename="evaluation")
+router.register("indicators", IndicatorViewSet, basename="indicator")
+router.register("surveys", SurveyResultViewSet, basename="survey")
+router.register("youth-signals", YouthSignalViewSet, basename="youth-signal")
 
 # OGC API – Features (read-only). QGIS appends "/{id}" and "/items" to the links itself,
 # so these answer with and without a trailing slash.
@@ -46,6 +57,7 @@ urlpatterns = [
     path("v1/", include(router.urls)),
     path("v1/", include(ogc_urlpatterns)),
     path("v1/reports/<int:year>/", ReportView.as_view(), name="report"),
+    path("v1/events/summary/", EventSummaryView.as_view(), name="event-summary"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
 ]

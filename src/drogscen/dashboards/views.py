@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
@@ -28,9 +27,7 @@ from drogscen.reports.builder import (
 from drogscen.scenes.selectors import scene_list
 
 # Sections the navigation shows before their own app arrives (see README, "Status").
-UPCOMING_SECTIONS = {
-    "outcomes": _("Outcomes"),
-}
+UPCOMING_SECTIONS: dict[str, str] = {}
 
 
 def _year(request, years: list[int]) -> int | None:
@@ -78,6 +75,9 @@ def home(request):
     if year is None:
         return render(request, "dashboards/home.html", {"years": []})
     context = _context(request, years, year)
+    from drogscen.evaluations.dashboard import dashboard_context
+
+    context.update(dashboard_context(user=request.user, year=year, report=context["report"]))
     if access.can(request.user, access.VIEW, Mapping):  # partners see no mapping states
         _, context["compliance"] = mapping_compliance(year=year, fetched_by=request.user)
     return render(request, "dashboards/home.html", context)

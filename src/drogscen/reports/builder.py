@@ -24,6 +24,7 @@ from drogscen.geo.models import District, Municipality
 from drogscen.mappings.counting import MappingRecord, on_track, year_summary
 from drogscen.mappings.models import Mapping
 from drogscen.mappings.selectors import open_scenes_per_year
+from drogscen.outcomes.reporting import report_outcomes
 from drogscen.scenes.models import Scene, SceneGeometryVersion
 
 GOAL_YEAR = 2027
@@ -207,18 +208,19 @@ def report_build(*, year: int, fetched_by=None) -> dict[str, Any]:
             "on_track": on_track(series),
             "target_year": GOAL_YEAR,
         },
-        # Filled by the outcomes and interventions work; present from the start.
-        "outcomes": {
-            "violent_inside": None,
-            "detected_inside": None,
-            "violent_inside_previous": None,
-            "detected_inside_previous": None,
-        },
+        "outcomes": report_outcomes(year=year, scene_ids=open_now),
         "interventions": interventions_summary(year),
+        "evaluations": _evaluations(year, fetched_by),
     }
     if fetched_by is not None and not access.principal_for(fetched_by).county_wide():
         _restrict_breakdowns(report, fetched_by)
     return report
+
+
+def _evaluations(year: int, fetched_by) -> dict[str, Any]:
+    from drogscen.evaluations.reporting import evaluations_section
+
+    return evaluations_section(year, fetched_by=fetched_by)
 
 
 def _restrict_breakdowns(report: dict[str, Any], user) -> None:
@@ -274,4 +276,11 @@ def interventions_summary(year: int) -> dict[str, Any]:
     )
     pairs = set(active.order_by().values_list("pk", "methods__code"))
     counts = Counter(code for _, code in pairs if code)
-    return {"active": active.count(), "by_method": dict(sorted(counts.items()))}
+    from drogscen.interventions.reporting import collaboration_summary
+
+    return {
+        "active": active.count(),
+        "by_method": dict(sorted(counts.items())),
+        # by_actor_kind, scenes_without, collaboration (rules in interventions/reporting.py)
+        **collaboration_summary(year),
+    }

@@ -22,6 +22,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from drogscen.interventions import reporting as interventions_reporting
 from drogscen.reports import labels
 
 FORMATS = ("json", "html", "pdf", "xlsx", "csv")
@@ -406,6 +407,8 @@ def report_context(report: dict[str, Any], *, for_pdf: bool = False) -> dict[str
             "police_areas": police_area_table(report),
             "districts": district_table(report),
         },
+        "intervention_tables": interventions_reporting.report_tables(report),
+        "intervention_note": interventions_reporting.report_note(),
         "definition_symptoms": definition_symptoms(report),
         "method_notes": method_notes(report),
         "chapters": [
@@ -413,6 +416,11 @@ def report_context(report: dict[str, Any], *, for_pdf: bool = False) -> dict[str
             ("goal", _("The goal")),
             ("places", _("Where the open drug scenes are")),
             ("substances", _("Substances and symptoms")),
+            *(
+                [("interventions", _("Interventions and collaboration"))]
+                if report.get("interventions", {}).get("collaboration")
+                else []
+            ),
             ("definitions", _("Definitions")),
             ("method", _("How the figures are counted")),
         ],
@@ -586,6 +594,7 @@ def _xlsx_sheets(report: dict[str, Any]) -> list[_Sheet]:
             ],
             {1: COUNT_FORMAT, 2: TARGET_FORMAT},
         ),
+        *interventions_reporting.report_sheets(report),
     ]
 
 

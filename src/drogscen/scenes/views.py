@@ -90,10 +90,11 @@ def scene_detail(request, ref: str):
     # Mapping answers are police intelligence: partners see none, and reading is recorded.
     from drogscen.audit.recorder import record_read
     from drogscen.interventions.models import Intervention
-    from drogscen.interventions.views import action_plan
+    from drogscen.interventions.selectors import action_plan
     from drogscen.mappings.models import Mapping
     from drogscen.mappings.selectors import scene_mapping_timeline
     from drogscen.mappings.timeline import mapping_timeline
+    from drogscen.outcomes.selectors import scene_outcomes
 
     mappings = scene_mapping_timeline(scene=scene, fetched_by=request.user)
     for mapping in mappings:
@@ -125,6 +126,7 @@ def scene_detail(request, ref: str):
             "this_year": timezone.localdate().year,
             "action_plan": action_plan(scene=scene, fetched_by=request.user),
             "can_record_intervention": access.can(request.user, access.ADD, Intervention),
+            **scene_outcomes(scene, request.user),
         },
     )
 

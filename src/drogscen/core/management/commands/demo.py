@@ -6,6 +6,7 @@ from drogscen.audit.context import acting
 from drogscen.core.demo import DEMO_PASSWORD, demo_users_ensure
 from drogscen.interventions.demo import demo_interventions_ensure
 from drogscen.mappings.demo import demo_mappings_ensure
+from drogscen.outcomes.demo import demo_outcomes_ensure
 from drogscen.scenes.demo import demo_scenes_ensure
 
 
@@ -22,6 +23,10 @@ class Command(BaseCommand):
             scenes = demo_scenes_ensure()
             mappings = demo_mappings_ensure()
             demo_interventions_ensure()
+            demo_outcomes_ensure()
+            from drogscen.evaluations.demo import demo_evaluations_ensure
+
+            demo_evaluations_ensure()  # does nothing until there are indicators
         if scenes or mappings:
             self.stdout.write(
                 _("Created %(scenes)s demo scenes and %(mappings)s demo mappings.")

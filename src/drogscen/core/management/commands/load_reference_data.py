@@ -5,6 +5,7 @@ from drogscen.accounts.services import organisations_sync
 from drogscen.audit.context import acting
 from drogscen.geo.loaders import ReferenceDataError, reference_data_load
 from drogscen.interventions.services import methods_seed_ensure
+from drogscen.outcomes.defaults import outcome_defaults_ensure
 from drogscen.questionnaires.services import questionnaire_builtin_ensure
 
 
@@ -30,6 +31,7 @@ class Command(BaseCommand):
             organisations = organisations_sync()
             questionnaire_builtin_ensure()
             methods_seed_ensure()
+            outcome_defaults_ensure(refresh=refresh)
         if summary.changed or organisations:
             self.stdout.write(
                 _(

@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -305,7 +306,7 @@ def events_import(
 
     content = _sha256(path)
     total = len(insert) + len(update) + len(remove)
-    with transaction.atomic():
+    with transaction.atomic(), _bulk_load(len(insert)):
         _write_events(source, insert, update, remove, total, show_progress, report)
         record(
             action=AuditEntry.Action.IMPORT,
@@ -379,17 +380,50 @@ def _stored_events(source: str) -> pd.DataFrame:
 
 def _db_times(values: pd.Series) -> np.ndarray:
     """UTC times as the database backend stores them: for SQLite the text Django
-    writes (``YYYY-MM-DD HH:MM:SS[.ffffff]``), for PostgreSQL with the offset."""
+    writes (``YYYY-MM-DD HH:MM:SS[.ffffff]``), for PostgreSQL with the offset. Built
+    in numpy's fixed-width strings (a million rows in a fraction of a second)."""
     naive = values.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy().astype("datetime64[us]")
-    seconds = np.datetime_as_string(naive, unit="s")
     micro = naive.astype(np.int64) % 1_000_000 != 0
-    if micro.any():
-        seconds = seconds.astype(object)
-        seconds[micro] = np.datetime_as_string(naive[micro], unit="us")
-    text = pd.Series(seconds, dtype=object).str.replace("T", " ", regex=False)
+    unit = "us" if micro.any() else "s"
+    text = np.datetime_as_string(naive, unit=unit)
+    # 'T' between date and time becomes the space Django's SQLite backend writes (the
+    # text is compared as text in queries).
+    width = text.dtype.itemsize // 4
+    text.view("U1").reshape(-1, width)[:, 10] = " "
+    if unit == "us":
+        # whole seconds without the ".000000" Django leaves off
+        text = np.where(micro, text, np.char.rstrip(np.char.rstrip(text, "0"), "."))
     if connection.vendor == "postgresql":
-        text = text + "+00"
-    return text.to_numpy(dtype=object)
+        text = np.char.add(text, "+00")
+    return text.astype(object)
+
+
+# On SQLite, inserting this many rows is faster with the secondary indexes dropped and
+# rebuilt afterwards (sorted once instead of a random B-tree insert per row): a million
+# events in about half the time.
+BULK_LOAD_ROWS = 100_000
+
+
+@contextmanager
+def _bulk_load(rows: int):
+    """Inside the import's transaction: drop the events' secondary indexes (not the
+    unique one that keeps (source, event_id) unique) before a large SQLite insert and
+    create them again after it. DDL is transactional in SQLite, so a failed import
+    leaves the indexes as they were."""
+    if connection.vendor != "sqlite" or rows < BULK_LOAD_ROWS:
+        yield
+        return
+    quote = connection.ops.quote_name
+    table = quote(_table())
+    indexes = CrimeEvent._meta.indexes
+    with connection.cursor() as cursor:
+        for index in indexes:
+            cursor.execute(f"DROP INDEX IF EXISTS {quote(index.name)}")
+    yield
+    with connection.cursor() as cursor:
+        for index in indexes:
+            columns = ", ".join(quote(CrimeEvent._meta.get_field(f).column) for f in index.fields)
+            cursor.execute(f"CREATE INDEX {quote(index.name)} ON {table} ({columns})")
 
 
 def _write_events(source, insert, update, remove, total, show_progress, report) -> None:

@@ -110,6 +110,38 @@ def test_events_are_stored_once_and_corrections_update_them(
     assert CrimeEvent.objects.count() == 6
 
 
+def event_indexes() -> set[str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, CrimeEvent._meta.db_table)
+    return {name for name, info in constraints.items() if info["index"]}
+
+
+@pytest.mark.django_db
+def test_a_large_import_rebuilds_the_indexes_and_a_failed_one_keeps_them(
+    tmp_path, recomputed, monkeypatch
+):
+    # SQLite drops and rebuilds the secondary indexes around a large insert; here
+    # "large" is two rows so the path runs on a small file.
+    monkeypatch.setattr(importing, "BULK_LOAD_ROWS", 2)
+    before = event_indexes()
+    assert {"event_occurred_at", "event_xy"} <= before
+    run("import_events", str(events_file(tmp_path, ROWS)), "--source", "polisen")
+    assert event_indexes() == before
+    assert CrimeEvent.objects.filter(occurred_at__date="2024-03-02").count() == 1
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(importing, "record", broken)
+    rows = [r.replace("E", "F") for r in ROWS]
+    with pytest.raises(RuntimeError):
+        importing.events_import(path=events_file(tmp_path, rows, "b.csv"), source="polisen")
+    assert event_indexes() == before
+    assert not CrimeEvent.objects.filter(event_id__startswith="F").exists()
+
+
 @pytest.mark.django_db
 def test_a_bad_file_writes_nothing_and_exits_2(tmp_path, recomputed):
     path = events_file(tmp_path, [ROWS[0], "E2,not a date,0372,674000,6580500"])

@@ -398,19 +398,20 @@ def _db_times(values: pd.Series) -> np.ndarray:
     return text.astype(object)
 
 
-# On SQLite, inserting this many rows is faster with the secondary indexes dropped and
-# rebuilt afterwards (sorted once instead of a random B-tree insert per row): a million
-# events in about half the time.
+# Inserting this many rows is faster with the secondary indexes dropped and rebuilt
+# afterwards (sorted once instead of a random B-tree insert per row): a million events
+# in about half the time on SQLite.
 BULK_LOAD_ROWS = 100_000
 
 
 @contextmanager
 def _bulk_load(rows: int):
     """Inside the import's transaction: drop the events' secondary indexes (not the
-    unique one that keeps (source, event_id) unique) before a large SQLite insert and
-    create them again after it. DDL is transactional in SQLite, so a failed import
-    leaves the indexes as they were."""
-    if connection.vendor != "sqlite" or rows < BULK_LOAD_ROWS:
+    unique one that keeps (source, event_id) unique) before a large insert and create
+    them again after it. DDL is transactional in SQLite and PostgreSQL, so a failed
+    import leaves the indexes as they were; on PostgreSQL other sessions reading the
+    events wait for the import to finish."""
+    if rows < BULK_LOAD_ROWS:
         yield
         return
     quote = connection.ops.quote_name
@@ -500,8 +501,8 @@ def _copy(cursor, table, columns, source, batch, times, stamp) -> None:
             "event_id": batch["event_id"].to_numpy(),
             "occurred_at": times,
             "crime_code": batch["crime_code"].to_numpy(),
-            "x": batch["x"].map(repr).to_numpy(),
-            "y": batch["y"].map(repr).to_numpy(),
+            "x": batch["x"].to_numpy(),  # written with round-trip precision
+            "y": batch["y"].to_numpy(),
             "imported_at": stamp,
         }
     )

@@ -90,51 +90,53 @@ def _local_seconds(epoch_utc: np.ndarray) -> np.ndarray:
 
 def load_events(*, bbox: tuple[float, float, float, float] | None = None) -> counting.EventArrays:
     """The stored crime events as arrays (one row per event and category), optionally
-    only those in a bounding box (EPSG:3006). One query per category, numbers only: no
-    Python object per event beyond the driver's row tuples, read in chunks."""
+    only those in a bounding box (EPSG:3006). One scan of the table, numbers and codes
+    only, read in chunks; codes become categories in numpy (a code in several
+    categories gives one row per category, an unknown code counts as ``other``)."""
     mapping = crime_code_categories()
-    by_category: dict[str, list[str]] = {c: [] for c in Category.values}
-    for code, categories in mapping.items():
-        for category in categories or [Category.OTHER]:
-            by_category[category].append(code)
-    mapped = [code for code, categories in mapping.items() if categories]
+    codes = sorted(mapping)
+    code_index = {code: number for number, code in enumerate(codes)}
+    # category ids per code number; the last number is "a code not in the table"
+    category_lists = [
+        [CATEGORY_IDS[c] for c in (mapping[code] or [Category.OTHER])] for code in codes
+    ] + [[CATEGORY_IDS[Category.OTHER]]]
+    unknown = len(codes)
     table = CrimeEvent._meta.db_table
-    epoch = _epoch_sql("occurred_at")
-    parts_t, parts_x, parts_y, parts_c = [], [], [], []
-    for category, codes in by_category.items():
-        where, params = [], []
-        if codes:
-            where.append(f"crime_code IN ({', '.join(['%s'] * len(codes))})")
-            params += codes
-        if category == Category.OTHER:
-            where.append(
-                f"crime_code NOT IN ({', '.join(['%s'] * len(mapped))})" if mapped else "1 = 1"
+    sql = f"SELECT {_epoch_sql('occurred_at')}, x, y, crime_code FROM {table}"  # noqa: S608
+    params: list = []
+    if bbox is not None:
+        sql += " WHERE x >= %s AND x <= %s AND y >= %s AND y <= %s"
+        params = [bbox[0], bbox[2], bbox[1], bbox[3]]
+    parts_t, parts_x, parts_y, parts_code = [], [], [], []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(_FETCH):
+            t, x, y, code = zip(*rows, strict=True)
+            parts_t.append(np.fromiter(t, np.int64, len(rows)))
+            parts_x.append(np.fromiter(x, np.float64, len(rows)))
+            parts_y.append(np.fromiter(y, np.float64, len(rows)))
+            parts_code.append(
+                np.fromiter((code_index.get(c, unknown) for c in code), np.int64, len(rows))
             )
-            params += mapped
-        if not where:
-            continue
-        sql = f"SELECT {epoch}, x, y FROM {table} WHERE ({' OR '.join(where)})"  # noqa: S608
-        if bbox is not None:
-            sql += " AND x >= %s AND x <= %s AND y >= %s AND y <= %s"
-            params += [bbox[0], bbox[2], bbox[1], bbox[3]]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            while rows := cursor.fetchmany(_FETCH):
-                block = np.array(rows, dtype=np.float64).reshape(-1, 3)
-                parts_t.append(block[:, 0].astype(np.int64))
-                parts_x.append(block[:, 1])
-                parts_y.append(block[:, 2])
-                parts_c.append(np.full(block.shape[0], CATEGORY_IDS[category], np.int64))
 
     def cat(parts, dtype):
         return np.concatenate(parts) if parts else np.zeros(0, dtype)
 
-    return counting.EventArrays(
-        x=cat(parts_x, np.float64),
-        y=cat(parts_y, np.float64),
-        t=_local_seconds(cat(parts_t, np.int64)),
-        category=cat(parts_c, np.int64),
+    t, x, y, code = (
+        cat(parts_t, np.int64),
+        cat(parts_x, np.float64),
+        cat(parts_y, np.float64),
+        cat(parts_code, np.int64),
     )
+    # one row per (event, category): repeat each event by its code's number of categories
+    sizes = np.array([len(c) for c in category_lists], np.int64)
+    flat = np.concatenate([np.array(c, np.int64) for c in category_lists])
+    offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    repeat = sizes[code]
+    rows = np.repeat(np.arange(code.size), repeat)
+    within = np.arange(rows.size) - np.repeat(np.cumsum(repeat) - repeat, repeat)
+    category = flat[offsets[code[rows]] + within]
+    return counting.EventArrays(x=x[rows], y=y[rows], t=_local_seconds(t[rows]), category=category)
 
 
 def years_with_events() -> set[int]:

@@ -168,13 +168,20 @@ def own_intervention_rule(action: str) -> Rule:
     return rule
 
 
+def scene_figures(kind: str, role: str) -> bool:
+    """Who reads a scene's own figures (indicators, surveys, youth signals, evaluations)
+    of the Järva scene: its LPO, its municipality and the county-wide kinds — not the
+    partners, who see the scene list and county aggregates only (DESIGN §5)."""
+    return kind in COUNTY_WIDE | {"police_area", "municipality"}
+
+
 def scene_data_rule(action: str) -> Rule:
-    """Aggregated counts, survey results and youth signals of the Järva scene: seen with
-    the scene, written by the county-wide kinds, its LPO and its municipality."""
+    """Aggregated counts, survey results and youth signals of the Järva scene: read as
+    scene figures, written by the county-wide kinds, its LPO and its municipality."""
 
     def rule(kind: str, role: str) -> bool:
         if action in {"list", "view"}:
-            return scene_rule("view")(kind, role)
+            return scene_figures(kind, role)
         if action in {"create", "change"}:
             writers = COUNTY_WIDE | {"police_area", "municipality"}
             return kind in writers and RANK[role] >= RANK["editor"]
@@ -202,8 +209,8 @@ EVENT_IMPORT = {  # someone else's upload
     "delete": nobody,
 }
 INDICATOR = {
-    "list": scene_rule("view"),
-    "view": scene_rule("view"),
+    "list": scene_figures,
+    "view": scene_figures,
     "create": nobody,
     "change": nobody,
     "delete": nobody,
@@ -211,13 +218,13 @@ INDICATOR = {
 
 
 def evaluation_rule(action: str) -> Rule:
-    """An evaluation at the Järva scene: seen with the scene; made by any editor at model
-    level (the service checks the scene and interventions: evaluations/access.py); never
-    changed or deleted."""
+    """An evaluation at the Järva scene: read as the scene's figures; made by any editor at
+    model level (the service checks the scene and interventions: evaluations/access.py);
+    never changed or deleted."""
 
     def rule(kind: str, role: str) -> bool:
         if action in {"list", "view"}:
-            return scene_rule("view")(kind, role)
+            return scene_figures(kind, role)
         if action == "create":
             return RANK[role] >= RANK["editor"]
         return False

@@ -3,9 +3,10 @@
 
 Evaluations
 
-* Read: whoever sees the evaluated scene (the scenes' own rule): its local police area,
-  the municipality it lies in, the partners (they see the scene list) and the county-wide
-  organisations. Per-method summaries pool only the evaluations the reader sees.
+* Read: whoever may read the evaluated scene's figures (``outcomes.access``): its local
+  police area, the municipality it lies in and the county-wide organisations. The
+  partners see the scene list but no scene's crime figures, so no evaluations either.
+  Per-method summaries pool only the evaluations the reader sees.
 * Create: the county-wide organisations' editors (the coordination office evaluates), and
   the editors of an organisation that owns one of the evaluated interventions, of the
   scene's local police area or of the municipality it lies in. At model level that is
@@ -29,13 +30,15 @@ from django.db.models import Q
 
 from drogscen.core import access
 from drogscen.evaluations.models import Candidate, Evaluation
-from drogscen.scenes.access import scene_condition
+from drogscen.outcomes.access import scene_details_condition, scenes_with_details
 
 
 def evaluation_may_create(user, *, scene, interventions) -> bool:
     principal = access.principal_for(user)
     if principal.county_wide(access.ADD):
         return True
+    if not scenes_with_details(user).filter(pk=scene.pk).exists():
+        return False  # a partner owning work there still may not read the scene's figures
     if any(i.organisation_id in principal.organisation_ids(access.ADD) for i in interventions):
         return True
     return scene.local_police_area_id in principal.local_police_area_ids(
@@ -46,7 +49,7 @@ def evaluation_may_create(user, *, scene, interventions) -> bool:
 @access.register(Evaluation)
 def evaluation_scope(principal: access.Principal, action: str) -> Q:
     if action == access.VIEW:
-        return scene_condition(principal, action, "scene__")
+        return scene_details_condition(principal, action)
     if action == access.ADD:
         if principal.county_wide(action):
             return access.EVERYTHING

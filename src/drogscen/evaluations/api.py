@@ -8,13 +8,15 @@ from rest_framework import serializers
 from drogscen.core.api import ScopedReadOnlyViewSet
 from drogscen.evaluations.models import Evaluation
 from drogscen.interventions.models import Intervention
+from drogscen.scenes.selectors import scene_list
 
 
 class EvaluationSerializer(serializers.ModelSerializer):
     scene = serializers.SlugRelatedField(slug_field="ref", read_only=True)
     interventions = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     methods = serializers.SerializerMethodField()
-    control_scenes = serializers.SlugRelatedField(slug_field="ref", many=True, read_only=True)
+    control_scenes = serializers.SerializerMethodField()
+    snapshot = serializers.SerializerMethodField()
     verdict = serializers.CharField(read_only=True)
 
     class Meta:
@@ -39,6 +41,22 @@ class EvaluationSerializer(serializers.ModelSerializer):
             "note",
             "created_at",
         ]
+
+    def _visible(self, ref: str) -> bool:
+        return ref in self.context.get("visible_scene_refs", ())
+
+    def get_control_scenes(self, obj) -> list[str]:
+        """The comparison scenes the caller sees (others lie in areas not theirs)."""
+        return [s.ref for s in obj.control_scenes.all() if self._visible(s.ref)]
+
+    def get_snapshot(self, obj) -> dict:
+        snapshot = dict(obj.snapshot or {})
+        if isinstance(control := snapshot.get("control"), dict) and "scenes" in control:
+            snapshot["control"] = {
+                **control,
+                "scenes": [ref for ref in control["scenes"] if self._visible(ref)],
+            }
+        return snapshot
 
     def get_methods(self, obj) -> list[str]:
         return sorted({m.code for i in obj.interventions.all() for m in i.methods.all()})
@@ -70,3 +88,10 @@ class EvaluationViewSet(ScopedReadOnlyViewSet):
     )
     serializer_class = EvaluationSerializer
     filterset_class = EvaluationFilter
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["visible_scene_refs"] = set(
+            scene_list(fetched_by=self.request.user).values_list("ref", flat=True)
+        )
+        return context

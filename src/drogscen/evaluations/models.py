@@ -88,6 +88,12 @@ class Evaluation(AuditedModel):
         return f"{self.scene.ref} {self.outcome} {self.after_start:%Y-%m}–{self.after_end:%Y-%m}"
 
     @property
+    def outcome_label(self) -> str:
+        from drogscen.evaluations.selectors import outcome_label
+
+        return outcome_label(self.outcome)
+
+    @property
     def verdict(self) -> str:
         return (self.results or {}).get("verdict", "")
 

@@ -33,7 +33,8 @@ from drogscen.evaluation import (
 )
 from drogscen.evaluations.access import evaluation_may_create
 from drogscen.evaluations.models import Candidate, Evaluation
-from drogscen.interventions.models import Intervention
+from drogscen.interventions.models import Intervention, personal_data_problems
+from drogscen.outcomes.access import scenes_with_details
 from drogscen.outcomes.models import Category, CrimeCode, CrimeEvent, Indicator
 from drogscen.scenes.models import Scene
 
@@ -127,17 +128,19 @@ def _busy_scene_ids(first: date, last: date) -> set[int]:
 
 
 def control_scenes_propose(
-    *, scene: Scene, outcome: str, before: range, after: range
+    *, scene: Scene, outcome: str, before: range, after: range, within=None
 ) -> tuple[list[Scene], str]:
     """Comparison scenes: others in the same municipality (else the county) without
     interventions in the periods, with counts before, closest in pre-period level to the
-    treated scene (on the log scale), at most five. Returns the scenes and the basis
-    ("municipality" or "county")."""
+    treated scene (on the log scale), at most five; only among `within` (a queryset of
+    scenes, e.g. those whose figures the evaluator may read) when given. Returns the
+    scenes and the basis ("municipality" or "county")."""
     first, last = month_start(before.start), month_end(after.stop - 1)
     busy = _busy_scene_ids(first, last)
     treated_before = sum(_monthly([scene.pk], "inside", outcome, before))
     pool = (
-        Scene.objects.exclude(pk=scene.pk)
+        (Scene.objects.all() if within is None else within)
+        .exclude(pk=scene.pk)
         .exclude(pk__in=busy)
         .filter(identified_on__lte=last)
         .exclude(closed_on__lt=first)
@@ -459,6 +462,19 @@ def evaluation_create(
     before, after = range(b0, b1), range(a0, a1)
     control_scenes: list[Scene] = []
     basis = "polygon"
+    # An evaluator who is not county-wide compares only with what they may read: a drawn
+    # area is counted from the raw events wherever it lies, and comparison scenes come
+    # from the scenes whose figures they see.
+    county_wide = by is None or access.principal_for(by).county_wide(access.ADD)
+    if control_geometry and not county_wide:
+        raise _problem(
+            "control_geometry",
+            _(
+                "Only the coordination office and the police region draw comparison areas "
+                "(an area is counted from crime events anywhere in the county); choose the "
+                "proposed comparison scenes."
+            ),
+        )
     if control_geometry:
         shape, problems = geo.polygon_problems(control_geometry)
         if shape is None:
@@ -471,7 +487,11 @@ def evaluation_create(
         control_geometry = geo.normalised_geojson(shape)
     else:
         control_scenes, basis = control_scenes_propose(
-            scene=scene, outcome=outcome if not survey else "violent", before=before, after=after
+            scene=scene,
+            outcome=outcome if not survey else "violent",
+            before=before,
+            after=after,
+            within=None if county_wide else scenes_with_details(by),
         )
         if not control_scenes:
             raise _problem(
@@ -559,6 +579,8 @@ def evaluation_create(
         note=note.strip(),
         created_by=by if getattr(by, "pk", None) else None,
     )
+    if problems := personal_data_problems(evaluation, ("note",)):
+        raise ValidationError(problems)
     evaluation.full_clean()
     evaluation.save()
     evaluation.interventions.set(interventions)

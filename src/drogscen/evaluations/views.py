@@ -129,6 +129,13 @@ def evaluation_detail(request, pk: int):
         {m for i in evaluation.interventions.all() for m in i.methods.all()}, key=lambda m: m.code
     )
     wdq = results.get("wdq")
+    # Comparison scenes may lie in areas the reader does not see: those are not named.
+    controls = list(evaluation.control_scenes.all())
+    visible = set(
+        access.restrict(
+            Scene.objects.filter(pk__in=[s.pk for s in controls]), request.user
+        ).values_list("pk", flat=True)
+    )
     lower_is_better = evaluation.outcome not in services.HIGHER_IS_BETTER
     return render(
         request,
@@ -145,6 +152,8 @@ def evaluation_detail(request, pk: int):
             "lower_is_better": lower_is_better,
             "its_chart": charts.its_chart(evaluation),
             "methods": methods,
+            "control_scenes": [s for s in controls if s.pk in visible],
+            "hidden_controls": sum(1 for s in controls if s.pk not in visible),
             "rows": _count_rows(evaluation),
             "data_rows": _data_rows(snapshot),
         },
@@ -321,10 +330,16 @@ def early_warning_run(request):
         for problem in error.messages:
             messages.error(request, problem)
         return redirect("evaluations:early_warning")
-    messages.success(
-        request,
-        _("The analysis found %(n)s candidate places in the county.") % {"n": len(found)},
-    )
+    if access.principal_for(request.user).county_wide():
+        text, n = _("The analysis found %(n)s candidate places in the county."), len(found)
+    else:  # other areas' candidates are not theirs to know of, not even how many
+        text = _("The analysis found %(n)s candidate places in your areas.")
+        n = (
+            selectors.candidate_list(fetched_by=request.user)
+            .filter(pk__in=[c.pk for c in found])
+            .count()
+        )
+    messages.success(request, text % {"n": n})
     return redirect(
         reverse("evaluations:early_warning")
         + "?period="

@@ -202,11 +202,7 @@ def parse_intervention_row(
 
     def scenes():
         refs = code_list(values.get("scenes"))
-        hidden = [r for r in refs if r not in codes.scenes and r in codes.all_scenes]
-        if hidden:
-            raise FieldInvalid(
-                _("scenes outside your reach: %(codes)s") % {"codes": ", ".join(hidden)}
-            )
+        # A scene the user does not see reads as unknown: its existence is not confirmed.
         return _known(refs, codes.scenes, _("unknown scene references: %(codes)s"))
 
     row.scenes = _take(problems, "scenes", scenes, [])
@@ -407,7 +403,6 @@ def _codes(by) -> Codes:
         scenes=visible,
         municipalities={m.code: m for m in Municipality.objects.defer("geometry")},
         all_organisations=frozenset(organisations),
-        all_scenes=frozenset(Scene.objects.values_list("ref", flat=True)),
     )
 
 

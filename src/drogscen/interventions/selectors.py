@@ -16,6 +16,14 @@ from drogscen.interventions.progress import Progress
 from drogscen.scenes.models import Scene
 
 
+def visible_scenes(fetched_by, queryset: QuerySet[Scene] | None = None) -> QuerySet[Scene]:
+    """For prefetching an intervention's scenes: only those the user sees are named (an
+    intervention may also be linked to scenes of other areas)."""
+    return access.restrict(
+        Scene.objects.all() if queryset is None else queryset, fetched_by, access.VIEW
+    )
+
+
 def method_list(*, fetched_by, family: str | None = None) -> QuerySet[Method]:
     methods = access.restrict(Method.objects.all(), fetched_by, access.VIEW)
     return methods.filter(family=family) if family else methods
@@ -93,7 +101,12 @@ def method_interventions(*, method: Method, fetched_by) -> QuerySet[Intervention
     return (
         intervention_list(fetched_by=fetched_by)
         .filter(pk__in=using)
-        .prefetch_related(Prefetch("scenes", queryset=Scene.objects.only("pk", "ref", "name")))
+        .prefetch_related(
+            Prefetch(
+                "scenes",
+                queryset=visible_scenes(fetched_by, Scene.objects.only("pk", "ref", "name")),
+            )
+        )
         .order_by("-starts_on", "title", "pk")
     )
 
@@ -179,9 +192,12 @@ def inventory(
     rows = rows.prefetch_related(
         Prefetch(
             "scenes",
-            queryset=Scene.objects.select_related("municipality")
-            .only("pk", "ref", "name", "municipality__code", "municipality__name")
-            .order_by("ref"),
+            queryset=visible_scenes(
+                fetched_by,
+                Scene.objects.select_related("municipality")
+                .only("pk", "ref", "name", "municipality__code", "municipality__name")
+                .order_by("ref"),
+            ),
         )
     ).order_by("organisation__name", "-starts_on", "title", "pk")
     if with_targets:

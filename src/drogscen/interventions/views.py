@@ -12,6 +12,7 @@ from pathlib import Path
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
@@ -45,7 +46,9 @@ PAGE_SIZE = 25
 
 @require_GET
 def intervention_list(request):
-    interventions = selectors.intervention_list(fetched_by=request.user).prefetch_related("scenes")
+    interventions = selectors.intervention_list(fetched_by=request.user).prefetch_related(
+        Prefetch("scenes", queryset=selectors.visible_scenes(request.user))
+    )
     filterset = InterventionFilter(request.GET or None, queryset=interventions, request=request)
     rows = filterset.qs if filterset.is_bound and filterset.is_valid() else interventions
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -103,7 +106,7 @@ def _detail(
         {
             "intervention": intervention,
             "methods": intervention.methods.order_by("family", "name_sv"),
-            "scenes": intervention.scenes.order_by("ref"),
+            "scenes": selectors.visible_scenes(request.user, intervention.scenes.order_by("ref")),
             "target_groups": [
                 Intervention.TargetGroup(code).label
                 for code in intervention.target_groups

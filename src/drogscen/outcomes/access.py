@@ -6,9 +6,12 @@
   police areas, the police region) and the coordination office import them and see their
   own uploads; everyone else sees them only as counts per scene (``Indicator``).
 * Indicators, aggregated counts, survey results and youth signals hang off a scene and
-  are seen by whoever sees the scene. They are written by the county-wide
-  organisations, the local police area of the scene and the municipality it lies in
-  (surveys and youth signals come from the municipalities' own work).
+  are seen by the scene's local police area, the municipality it lies in and the
+  county-wide organisations (DESIGN §5: "their mappings and indicators"). The partners
+  (Region, Kriminalvården, Tullverket, Länsstyrelsen) see the scene list but only county
+  aggregates of the outcomes, never a scene's figures. They are written by the
+  county-wide organisations, the local police area of the scene and the municipality it
+  lies in (surveys and youth signals come from the municipalities' own work).
 """
 
 from django.db.models import Q
@@ -24,7 +27,6 @@ from drogscen.outcomes.models import (
     SurveyResult,
     YouthSignal,
 )
-from drogscen.scenes.access import scene_condition
 
 POLICE_KINDS = frozenset({"police_area", "police_region"})
 
@@ -41,9 +43,41 @@ def imports_events(principal: access.Principal) -> bool:
     )
 
 
+def scene_details_condition(
+    principal: access.Principal, action: str = access.VIEW, prefix: str = "scene__"
+) -> Q:
+    """Scenes whose own figures (indicators, surveys, youth signals, evaluations) the
+    principal may read: the scene rule without the partners' view of the scene list."""
+    if principal.county_wide(action):
+        return access.EVERYTHING
+    conditions = []
+    if areas := principal.local_police_area_ids(action):
+        conditions.append(Q(**{f"{prefix}local_police_area_id__in": areas}))
+    if municipalities := principal.municipality_ids(action):
+        conditions.append(Q(**{f"{prefix}municipality_id__in": municipalities}))
+    return access.any_of(*conditions)
+
+
+def scenes_with_details(user):
+    """The scenes whose own figures the user may read (see scene_details_condition)."""
+    from drogscen.scenes.models import Scene
+
+    principal = access.principal_for(user)
+    if not principal.is_authenticated:
+        return Scene.objects.none()
+    if principal.is_superuser:
+        return Scene.objects.all()
+    condition = scene_details_condition(principal, access.VIEW, prefix="")
+    if condition == access.NOTHING:
+        return Scene.objects.none()
+    return (
+        Scene.objects.filter(condition) if condition != access.EVERYTHING else Scene.objects.all()
+    )
+
+
 def scene_data_condition(principal: access.Principal, action: str, prefix: str = "scene__") -> Q:
     if action == access.VIEW:
-        return scene_condition(principal, action, prefix)
+        return scene_details_condition(principal, action, prefix)
     if action in {access.ADD, access.CHANGE}:
         if principal.county_wide(action):
             return access.EVERYTHING
@@ -90,7 +124,7 @@ def event_import_scope(principal: access.Principal, action: str) -> Q:
 def indicator_scope(principal: access.Principal, action: str) -> Q:
     if action != access.VIEW:
         return access.NOTHING  # computed, never written by hand
-    return scene_condition(principal, action, "scene__")
+    return scene_details_condition(principal, action)
 
 
 @access.register(AggregatedCount)

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from drogscen.core.api import ScopedViewSetMixin
+from drogscen.outcomes.access import scenes_with_details
 from drogscen.outcomes.intervals import wilson_interval
 from drogscen.outcomes.models import (
     Category,
@@ -30,8 +31,10 @@ from drogscen.scenes.selectors import scene_list
 
 
 def _require_visible_scene(request) -> None:
+    """A scene named in ?scene= must be one whose figures the caller may read (the
+    partners see the scene list, not a scene's figures): otherwise 404."""
     ref = request.query_params.get("scene")
-    if ref and not scene_list(fetched_by=request.user).filter(ref=ref).exists():
+    if ref and not scenes_with_details(request.user).filter(ref=ref).exists():
         raise Http404
 
 
@@ -244,10 +247,17 @@ class EventSummaryView(APIView):
     )
     def get(self, request):
         _require_visible_scene(request)
-        scenes = scene_list(fetched_by=request.user)
-        if ref := request.query_params.get("scene"):
+        ref = request.query_params.get("scene")
+        code = request.query_params.get("municipality")
+        # Unfiltered: the sum over every scene the caller sees (for the partners the
+        # county aggregate); a breakdown only over scenes whose figures they may read.
+        if ref or code:
+            scenes = scenes_with_details(request.user)
+        else:
+            scenes = scene_list(fetched_by=request.user)
+        if ref:
             scenes = scenes.filter(ref=ref)
-        if code := request.query_params.get("municipality"):
+        if code:
             scenes = scenes.filter(municipality__code=code)
         rows = Indicator.objects.filter(scene__in=scenes.values("pk"))
         if year := request.query_params.get("year"):

@@ -171,8 +171,9 @@ class SurveySeries:
 
 
 def survey_value(indicator: SurveyIndicator, value: float) -> str:
+    # one decimal, as in the table: a change of a few tenths must not read "49 % to 49 %"
     if indicator.unit == SurveyIndicator.Unit.PERCENT:
-        return number(value) + "\u00a0%"
+        return number(value, 1) + "\u00a0%"
     return number(value, 1)
 
 
@@ -193,9 +194,9 @@ def survey_sentence(series: SurveySeries, subject: str, year: int) -> str | None
     uncertain = False
     change = None
     if ind.unit == SurveyIndicator.Unit.PERCENT:
-        points = round(now.value - before.value)
+        points = round(now.value - before.value, 1) + 0.0  # no "−0.0"
         change = _("%(points)s percentage points") % {
-            "points": ("+" if points > 0 else "") + number(points)
+            "points": ("+" if points > 0 else "") + number(points, 1)
         }
         uncertain = not share_difference_is_clear(
             now.value / 100, now.respondents, before.value / 100, before.respondents
@@ -220,7 +221,12 @@ def _indicator_name(indicator: SurveyIndicator) -> str:
 def scene_outcomes(scene: Scene, user) -> dict[str, Any]:
     """Everything the scene page shows about outcomes. ``scene`` has been fetched
     through the scoped selector; the survey results and youth signals go through their
-    own access rules too."""
+    own access rules too. The partners, who see the scene but not its figures, get
+    ``show_outcomes`` False and nothing else."""
+    from drogscen.outcomes.access import scenes_with_details
+
+    if not scenes_with_details(user).filter(pk=scene.pk).exists():
+        return {"show_outcomes": False}
     calendar = data_calendar()
     rows = Indicator.objects.filter(scene=scene).values_list(
         "zone", "category", "year", "month", "count"
@@ -304,6 +310,7 @@ def scene_outcomes(scene: Scene, user) -> dict[str, Any]:
             )
 
     return {
+        "show_outcomes": True,
         "outcome_years": years,
         "outcome_year": year,
         "outcome_tables": tables,

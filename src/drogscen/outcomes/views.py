@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from drogscen.core import access
 from drogscen.geo.models import LocalPoliceArea, Municipality
 from drogscen.outcomes import selectors
+from drogscen.scenes.models import Scene
 
 
 @require_GET
@@ -28,6 +29,12 @@ def county_outcomes(request):
             raise Http404
         area = LocalPoliceArea.objects.only("pk", "name", "slug").get(slug=slug)
     scenes = selectors.counted_scenes(municipality=municipality, local_police_area=area)
+    if municipality is not None or area is not None:
+        # A breakdown covers only scenes the user sees: a municipality spans several local
+        # police areas (and an area several municipalities), whose scenes are not theirs.
+        scenes = scenes.filter(
+            pk__in=access.restrict(Scene.objects.all(), request.user).values("pk")
+        )
     context = selectors.county_outcomes(scenes=scenes)
     context.update(
         {

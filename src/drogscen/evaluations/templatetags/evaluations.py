@@ -47,3 +47,11 @@ def method_verdict(code):
     from drogscen.evaluations.labels import METHOD_VERDICT
 
     return METHOD_VERDICT.get(code, code or "–")
+
+
+@register.filter
+def evaluation_outcome(code):
+    """An evaluation's outcome code ("violent", "survey:unsafe_evening") in words."""
+    from drogscen.evaluations.selectors import outcome_label
+
+    return outcome_label(code or "")

@@ -162,3 +162,35 @@ def test_the_command_refuses_bad_input(tmp_path):
     with pytest.raises(SystemExit) as exit_:
         call_command("hotspots", "--year", "2024", "--cell", "10", "--out", str(tmp_path / "x"))
     assert exit_.value.code == 2
+
+
+def test_running_the_analysis_tells_a_police_area_only_of_its_own_candidates(
+    make_user, scene_factory
+):
+    from django.conf import settings
+    from django.contrib.messages import get_messages
+    from django.test import Client
+
+    scene_factory("W-1", lon=AT_SCENE[0], lat=AT_SCENE[1])
+    plant_events()
+
+    def run(user):
+        client = Client()
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        client.force_login(user)
+        response = client.post(
+            reverse("evaluations:early_warning_run"), {"year": 2024, "cell_m": 250}
+        )
+        assert response.status_code == 302
+        return [str(m) for m in get_messages(response.wsgi_request)]
+
+    # The emerging place lies in Järva: Solna is not told that it exists.
+    assert run(make_user("lpo:solna", "editor")) == [
+        "The analysis found 0 candidate places in your areas."
+    ]
+    assert run(make_user("lpo:jarva", "editor")) == [
+        "The analysis found 1 candidate places in your areas."
+    ]
+    assert run(make_user("samordningskansliet", "editor")) == [
+        "The analysis found 1 candidate places in the county."
+    ]

@@ -203,3 +203,41 @@ def test_the_list_and_method_pages_need_the_same_queries_as_evaluations_grow(
                 assert client.get(url).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_the_list_names_the_outcome_in_words(client, make_user, scene_factory):
+    scene, _controls, intervention = evaluation_setup(scene_factory)
+    services.evaluation_create(
+        scene=scene, interventions=[intervention], outcome="violent", **PERIODS
+    )
+    client.force_login(make_user("samordningskansliet", "viewer"))
+    page = client.get(reverse("evaluations:list")).content.decode()
+    assert "<td>våldsbrott</td>" in page  # the default language; never the code "violent"
+    assert "<td>violent</td>" not in page
+
+
+def test_comparison_scenes_of_other_areas_are_not_named(client, make_user, scene_factory):
+    """LPO Järva's evaluation is compared with scenes of the City of Stockholm, one of them
+    Södermalm's: Järva's users see that there is one more comparison scene, not which."""
+    from drogscen.evaluations.tests.factories import monthly
+
+    scene, _controls, intervention = evaluation_setup(scene_factory)
+    other = scene_factory("E-SOD", lpo="sodermalm", lon=18.07, lat=59.315)
+    monthly(other, "inside", "violent", 8, 8)
+    evaluation = services.evaluation_create(
+        scene=scene, interventions=[intervention], outcome="violent", **PERIODS
+    )
+    assert "E-SOD" in evaluation.snapshot["control"]["scenes"]
+    client.force_login(make_user("lpo:jarva", "viewer"))
+    with translation.override("en"):
+        html = client.get(
+            reverse("evaluations:detail", args=[evaluation.pk]), HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
+    assert "E-C1" in html and "E-SOD" not in html
+    assert "1 scene outside your areas" in html
+    data = client.get(reverse("api:evaluation-detail", args=[evaluation.pk])).json()
+    assert data["control_scenes"] == ["E-C1", "E-C2"]
+    assert "E-SOD" not in data["snapshot"]["control"]["scenes"]
+    client.force_login(make_user("samordningskansliet", "viewer"))
+    data = client.get(reverse("api:evaluation-detail", args=[evaluation.pk])).json()
+    assert "E-SOD" in data["control_scenes"]

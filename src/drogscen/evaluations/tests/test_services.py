@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import translation
 
+from conftest import square
 from drogscen.evaluations import services
 from drogscen.evaluations.models import Evaluation
 from drogscen.evaluations.tests.factories import PERIODS, evaluation_setup, monthly
@@ -179,3 +180,78 @@ def test_monthly_helper_sums_scenes(scene_factory):
     monthly(scene, "inside", "drug", 2, 3)
     series = services._monthly([scene.pk], "inside", "drug", range(2024 * 12, 2024 * 12 + 12))
     assert len(series) == 12 and sum(series) == 2 * 6 + 3 * 6
+
+
+def test_a_note_with_personal_data_is_refused(scene_factory):
+    scene, _controls, intervention = evaluation_setup(scene_factory)
+    with pytest.raises(ValidationError) as error:
+        create(scene, intervention, note="Kontakt: 070-123 45 67")
+    assert "note" in error.value.message_dict
+    assert not Evaluation.objects.exists()
+    assert create(scene, intervention, note="Sommaren var lugn.").note == "Sommaren var lugn."
+
+
+@pytest.mark.django_db
+def test_a_partner_owning_work_at_the_scene_may_not_evaluate_it(scene_factory, make_user):
+    # The Region sees the scene list and records its own work at a scene, but a scene's
+    # crime figures are not for partners (DESIGN §5): an evaluation would show them.
+    from drogscen.accounts.models import Organisation
+    from drogscen.interventions.models import Method
+    from drogscen.interventions.services import intervention_create
+
+    scene, _controls, _police_work = evaluation_setup(scene_factory)
+    needle_exchange = intervention_create(
+        organisation=Organisation.objects.get(code="region"),
+        title="Sprututbyte",
+        methods=[Method.objects.get(code="hot_spot_patrol")],
+        scenes=[scene],
+        starts_on=date(2023, 1, 1),
+        status="ongoing",
+    )
+    with pytest.raises(Http404):
+        services.evaluation_create(
+            scene=scene,
+            interventions=[needle_exchange],
+            outcome="violent",
+            by=make_user("region", "editor"),
+            **PERIODS,
+        )
+    assert not Evaluation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_only_county_wide_evaluators_draw_a_comparison_area(scene_factory, make_user):
+    # A drawn area is counted from the raw events wherever it lies: an LPO editor could
+    # otherwise read crime counts of any part of the county.
+    scene, _controls, intervention = evaluation_setup(scene_factory)
+    area = square(17.97, 59.38, 50)
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        create(scene, intervention, control_geometry=area, by=make_user("lpo:jarva", "editor"))
+    assert "Only the coordination office and the police region" in str(refused.value)
+    assert "control_geometry" in refused.value.error_dict
+    # The coordination office may draw it (here it holds no events, which is the only
+    # problem then named).
+    with pytest.raises(ValidationError) as counted:
+        create(
+            scene,
+            intervention,
+            control_geometry=area,
+            by=make_user("samordningskansliet", "editor"),
+        )
+    assert "control_geometry" not in counted.value.error_dict
+
+
+@pytest.mark.django_db
+def test_proposed_comparison_scenes_are_among_those_the_evaluator_may_read(
+    scene_factory, make_user
+):
+    # A Södermalm scene in the same municipality, at the treated scene's own level, is
+    # proposed to the coordination office; a Järva editor may not read its figures, so
+    # only the Järva comparison scenes are proposed to them.
+    scene, controls, intervention = evaluation_setup(scene_factory)
+    sodermalm = scene_factory("E-SOD", lpo="sodermalm", lon=18.0710, lat=59.3150)
+    monthly(sodermalm, "inside", "violent", 10, 10)
+    office = create(scene, intervention, by=make_user("samordningskansliet", "editor"))
+    assert set(office.control_scenes.all()) == {*controls, sodermalm}
+    jarva = create(scene, intervention, by=make_user("lpo:jarva", "editor"))
+    assert set(jarva.control_scenes.all()) == set(controls)

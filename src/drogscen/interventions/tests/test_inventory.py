@@ -199,3 +199,35 @@ def test_the_inventory_query_count_does_not_grow(
     with django_assert_num_queries(len(before.captured_queries)):
         response = client.get(url)
     assert len(response.context["inventory"].interventions) == 10
+
+
+def test_work_at_several_areas_names_only_the_scenes_the_reader_sees(
+    client, make_user, county, org
+):
+    """The Region's work at a Järva scene and the Solna scene: Solna municipality sees it
+    (it is at its scene) but must not learn the Järva scene's reference or name from the
+    list, the detail, the inventory, its Excel export or the method page."""
+    work = intervention_create(
+        organisation=org("region"),
+        title="Uppsökande",
+        methods=[Method.objects.get(code="street_outreach")],
+        scenes=[county["solna"], county["a"]],
+        starts_on=date(2025, 1, 1),
+        status="ongoing",
+    )
+    client.force_login(make_user("kommun:0184", "viewer"))
+    pages = [
+        reverse("interventions:list"),
+        reverse("interventions:detail", args=[work.pk]),
+        reverse("interventions:inventory"),
+        reverse("interventions:method", args=["street_outreach"]),
+    ]
+    for url in pages:
+        html = client.get(url).content.decode()
+        assert "S-SOLNA" in html, url
+        assert "S-A" not in html and "Plats S-A" not in html, url
+    found = inventory(client)
+    assert dict((c, n) for c, _l, n in found.by_municipality) == {"0184": 2}
+    book = load_workbook(io.BytesIO(client.get(reverse("interventions:inventory_excel")).content))
+    cells = {str(c.value) for row in book.worksheets[0].iter_rows() for c in row}
+    assert "S-SOLNA" in cells and not any("S-A" in c for c in cells)

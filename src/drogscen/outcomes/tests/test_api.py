@@ -93,3 +93,17 @@ def test_wilson_interval_matches_newcombe():
 def test_wilson_interval_holds_the_share_and_stays_in_range(n, share):
     low, high = wilson_interval(share, n)
     assert 0 <= low <= share + 1e-12 and share - 1e-12 <= high <= 1
+
+
+def test_partners_get_county_aggregates_never_a_scenes_figures(client, make_user, two_scenes):
+    # Region sees the scene list (DESIGN §5) but only county aggregates of the outcomes.
+    client.force_login(make_user("region", "editor"))
+    assert client.get("/api/v1/indicators/").json()["results"] == []
+    for resource in ("indicators", "surveys", "youth-signals", "events/summary"):
+        assert client.get(f"/api/v1/{resource}/", {"scene": "A-JARVA"}).status_code == 404
+    assert client.get("/api/v1/events/summary/", {"municipality": "0180"}).json() == []
+    county = client.get("/api/v1/events/summary/", {"year": 2024}).json()
+    assert {(r["zone"], r["count"]) for r in county} == {("inside", 16), ("buffer_200", 2)}
+    page = client.get("/platser/A-JARVA/")
+    assert page.status_code == 200  # the scene itself is visible to partners…
+    assert 'data-testid="outcomes"' not in page.content.decode()  # …its figures are not

@@ -46,7 +46,7 @@ def test_scene_page_shows_the_figures_and_the_change_in_words(english, make_user
     assert "Crimes detected by the police inside the scene rose from 4 to 10 (+150\u00a0%)" in page
     assert 'data-testid="chart-months"' in page and "<svg" in page
     # survey with its 95 % interval (Wilson, 30 % of 320: 25.2–35.2)
-    assert "fell from 42\u00a0% to 30\u00a0% (\u221212 percentage points)" in page
+    assert "fell from 42.0\u00a0% to 30.0\u00a0% (\u221212.0 percentage points)" in page
     assert "25.2–35.2 %" in page
     # rates per hectare: 17 crimes on an 80 m × 80 m square (0.64 ha) ≈ 26.6 per ha
     assert "26.5" in page or "26.6" in page
@@ -123,3 +123,24 @@ def test_the_navigation_leads_to_the_outcomes_page(client, make_user):
     client.force_login(make_user("region", "viewer"))
     page = client.get(reverse("dashboards:home")).content.decode()
     assert f'href="{reverse("outcomes:county")}"' in page
+
+
+def test_a_municipality_breakdown_leaves_out_other_police_areas_scenes(
+    client, make_user, scene_factory
+):
+    """The City of Stockholm spans several local police areas: LPO Järva's breakdown of it
+    counts Järva's scenes only, not Södermalm's, which Järva does not see."""
+    jarva = scene_factory("C-J")
+    sodermalm = scene_factory("C-S", lpo="sodermalm", lon=18.07, lat=59.315)
+    indicators_for(jarva, {("violent", "inside", 2024): 4, ("violent", "inside", 2025): 3})
+    indicators_for(sodermalm, {("violent", "inside", 2024): 400, ("violent", "inside", 2025): 300})
+    client.force_login(make_user("lpo:jarva", "viewer"))
+    response = client.get(reverse("outcomes:county"), {"municipality": "0180"})
+    assert response.status_code == 200
+    violent = next(g for g in response.context["goals"] if g.key == "violent")
+    assert sum(next(iter(violent.series.values()))) == 7
+    assert response.context["scene_count"] == 1
+    # The county-wide organisations see the whole municipality.
+    client.force_login(make_user("samordningskansliet", "viewer"))
+    response = client.get(reverse("outcomes:county"), {"municipality": "0180"})
+    assert response.context["scene_count"] == 2

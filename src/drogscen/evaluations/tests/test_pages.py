@@ -234,7 +234,7 @@ def test_comparison_scenes_of_other_areas_are_not_named(client, make_user, scene
             reverse("evaluations:detail", args=[evaluation.pk]), HTTP_ACCEPT_LANGUAGE="en"
         ).content.decode()
     assert "E-C1" in html and "E-SOD" not in html
-    assert "1 scene outside your areas" in html
+    assert "1 plats utanför dina områden" in html  # Swedish, the default language
     data = client.get(reverse("api:evaluation-detail", args=[evaluation.pk])).json()
     assert data["control_scenes"] == ["E-C1", "E-C2"]
     assert "E-SOD" not in data["snapshot"]["control"]["scenes"]

@@ -350,6 +350,23 @@ def command_rejection(exc: ImportRejected, *, label: str, stderr):
     return CommandError(message % {"file": label, "count": exc.total}, returncode=2)
 
 
+def command_summary(result, *, label: str) -> str:
+    """The line an import command prints on success: what was (or, in a dry run, would
+    be) created, updated and left unchanged. ``result`` has ``dry_run`` and ``counts()``."""
+    counts = {"file": label, **result.counts()}
+    if result.dry_run:
+        message = _(
+            "%(file)s: dry run, nothing written. %(read)s read; would create "
+            "%(created)s, update %(updated)s, leave %(unchanged)s unchanged."
+        )
+    else:
+        message = _(
+            "%(file)s: %(read)s read, %(created)s created, %(updated)s updated, "
+            "%(unchanged)s unchanged."
+        )
+    return message % counts
+
+
 def name_from_list[T](name: str, known: dict[str, T]) -> T:
     """A record by its name in a reference list (e.g. a local police area): exactly, then
     in any letter case; otherwise FieldInvalid with a "did you mean" hint."""

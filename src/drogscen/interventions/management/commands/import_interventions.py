@@ -1,10 +1,9 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
-from django.utils.translation import gettext as _
 
 from drogscen.audit.context import acting
-from drogscen.core.imports import ImportRejected, command_rejection, command_user
+from drogscen.core.imports import ImportRejected, command_rejection, command_summary, command_user
 from drogscen.interventions.importing import interventions_import
 
 
@@ -37,15 +36,4 @@ class Command(BaseCommand):
                 result = interventions_import(path=file, dry_run=dry_run, by=user)
             except ImportRejected as exc:
                 raise command_rejection(exc, label=label, stderr=self.stderr) from exc
-        counts = {"file": label, **result.counts()}
-        if result.dry_run:
-            message = _(
-                "%(file)s: dry run, nothing written. %(read)s read; would create "
-                "%(created)s, update %(updated)s, leave %(unchanged)s unchanged."
-            )
-        else:
-            message = _(
-                "%(file)s: %(read)s read, %(created)s created, %(updated)s updated, "
-                "%(unchanged)s unchanged."
-            )
-        self.stdout.write(message % counts)
+        self.stdout.write(command_summary(result, label=label))

@@ -358,7 +358,6 @@ ENDPOINTS: dict[str, tuple[object, dict]] = {
         ),
     ],
     # No section is waiting for its app now (outcomes arrived): every section is 404.
-    "dashboards:upcoming": ("not_found_signed_in", {"section": "outcomes"}),
     "outcomes:county": ("signed_in", {}),
     "api:indicator-list": ("api_signed_in", {}),
     "api:survey-list": ("api_signed_in", {}),

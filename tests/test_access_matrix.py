@@ -330,8 +330,6 @@ def expected_status(rule, kind: str | None, role: str | None) -> set[int]:
         return {200} if signed_in else {302}
     if rule == "api_signed_in":
         return {200} if signed_in else {401}
-    if rule == "not_found_signed_in":
-        return {404} if signed_in else {302}
     if rule == "signed_in_bad_request":
         return {400} if signed_in else {302}
     if rule[0] == "page":

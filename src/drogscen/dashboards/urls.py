@@ -10,6 +10,5 @@ urlpatterns = [
     path("lansbild/lpo/<slug:slug>/", views.police_area, name="police_area"),
     path("oppen-statistik/", views.public_statistics, name="public"),
     path("oppen-statistik/statistik.json", views.public_statistics_json, name="public_json"),
-    path("avsnitt/<slug:section>/", views.upcoming_section, name="upcoming"),
     path("healthz", views.health, name="health"),
 ]

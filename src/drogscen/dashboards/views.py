@@ -26,9 +26,6 @@ from drogscen.reports.builder import (
 )
 from drogscen.scenes.selectors import scene_list
 
-# Sections the navigation shows before their own app arrives (see README, "Status").
-UPCOMING_SECTIONS: dict[str, str] = {}
-
 
 def _year(request, years: list[int]) -> int | None:
     if not years:
@@ -133,16 +130,6 @@ def police_area(request, slug: str):
         series=series_by_area()["local_police_areas"].get(area.name, {}),
         links={"local_police_area": slug},
         own=area.pk in access.principal_for(request.user).local_police_area_ids(),
-    )
-
-
-def upcoming_section(request, section: str):
-    if section not in UPCOMING_SECTIONS:
-        raise Http404
-    return render(
-        request,
-        "dashboards/upcoming.html",
-        {"section": section, "section_title": UPCOMING_SECTIONS[section]},
     )
 
 

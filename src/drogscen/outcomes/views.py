@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from drogscen.core import access
 from drogscen.geo.models import LocalPoliceArea, Municipality
 from drogscen.outcomes import selectors
+from drogscen.outcomes.access import imports_events
 from drogscen.scenes.models import Scene
 
 
@@ -42,6 +43,7 @@ def county_outcomes(request):
             "municipality": municipality,
             "area": area,
             "county_wide": access.principal_for(request.user).county_wide(),
+            "imports_events": imports_events(access.principal_for(request.user)),
         }
     )
     return render(request, "outcomes/county.html", context)

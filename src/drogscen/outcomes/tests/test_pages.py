@@ -144,3 +144,11 @@ def test_a_municipality_breakdown_leaves_out_other_police_areas_scenes(
     client.force_login(make_user("samordningskansliet", "viewer"))
     response = client.get(reverse("outcomes:county"), {"municipality": "0180"})
     assert response.context["scene_count"] == 2
+
+
+@pytest.mark.django_db
+def test_the_outcomes_page_leads_importers_to_the_event_upload(client, make_user):
+    client.force_login(make_user("lpo:jarva", "editor"))
+    assert 'href="/utfall/import/"' in client.get("/utfall/").content.decode()
+    client.force_login(make_user("kommun:0180", "editor"))  # imports no events
+    assert 'href="/utfall/import/"' not in client.get("/utfall/").content.decode()

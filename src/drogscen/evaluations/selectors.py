@@ -13,6 +13,7 @@ from drogscen.evaluation import EvaluationInputError, pooled_effect
 from drogscen.evaluations.models import Candidate, Evaluation
 from drogscen.evaluations.outlook import rise_p_value
 from drogscen.interventions.models import Intervention, Method
+from drogscen.outcomes.access import scenes_with_details
 from drogscen.outcomes.models import Indicator
 from drogscen.scenes.models import Scene
 
@@ -193,12 +194,11 @@ def candidate_periods(*, fetched_by) -> list[tuple[Any, Any, int]]:
 
 
 def scenes_going_wrong_way(*, year: int, fetched_by) -> list[dict[str, Any]]:
-    """Scenes (the user sees, active at the end of the year) whose violent crime inside rose
-    significantly from the year before (exact conditional test, one-sided p < 0.05), or whose
-    0–200 m ring rose significantly while the inside fell (displacement). Two queries."""
-    visible = access.restrict(Scene.objects.all(), fetched_by).exclude(
-        closed_on__lt=f"{year}-12-31"
-    )
+    """Scenes (whose figures the user may read, active at the end of the year) whose
+    violent crime inside rose significantly from the year before (exact conditional test,
+    one-sided p < 0.05), or whose 0–200 m ring rose significantly while the inside fell
+    (displacement). Two queries."""
+    visible = scenes_with_details(fetched_by).exclude(closed_on__lt=f"{year}-12-31")
     totals: dict[int, dict[tuple[str, int], int]] = {}
     for row in (
         Indicator.objects.filter(

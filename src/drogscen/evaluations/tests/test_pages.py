@@ -168,6 +168,8 @@ def test_dashboard_flags_scenes_going_the_wrong_way(client, make_user, scene_fac
         ("R-2", "displacement"),
     }
     assert scenes_going_wrong_way(year=2024, fetched_by=make_user("kommun:0184")) == []
+    # The partners see the scene list but not a scene's crime figures.
+    assert scenes_going_wrong_way(year=2024, fetched_by=make_user("region")) == []
 
 
 def test_the_method_page_of_the_knowledge_bank_shows_the_evidence(client, make_user, scene_factory):

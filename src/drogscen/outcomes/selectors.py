@@ -488,14 +488,16 @@ def county_outcomes(*, scenes, year: int | None = None) -> dict[str, Any]:
 
 def outcome_filter_choices(user) -> dict[str, Any]:
     """Municipalities and local police areas the user may filter by: all for the
-    county-wide organisations, otherwise the areas of the user's own scenes."""
+    county-wide organisations, otherwise the areas of the scenes whose figures the user
+    may read (none for the partners, who get the county totals only)."""
     from drogscen.geo.models import LocalPoliceArea, Municipality
+    from drogscen.outcomes.access import scenes_with_details
 
     principal = access.principal_for(user)
     municipalities = Municipality.objects.filter(scenes__isnull=False).distinct()
     areas = LocalPoliceArea.objects.filter(scenes__isnull=False).distinct()
     if not principal.county_wide():
-        visible = access.restrict(Scene.objects.all(), user)
+        visible = scenes_with_details(user)
         municipalities = municipalities.filter(
             Q(pk__in=visible.values("municipality_id")) | Q(pk__in=principal.municipality_ids())
         )

@@ -11,8 +11,7 @@ from django.views.decorators.http import require_GET
 from drogscen.core import access
 from drogscen.geo.models import LocalPoliceArea, Municipality
 from drogscen.outcomes import selectors
-from drogscen.outcomes.access import imports_events
-from drogscen.scenes.models import Scene
+from drogscen.outcomes.access import imports_events, scenes_with_details
 
 
 @require_GET
@@ -33,9 +32,7 @@ def county_outcomes(request):
     if municipality is not None or area is not None:
         # A breakdown covers only scenes the user sees: a municipality spans several local
         # police areas (and an area several municipalities), whose scenes are not theirs.
-        scenes = scenes.filter(
-            pk__in=access.restrict(Scene.objects.all(), request.user).values("pk")
-        )
+        scenes = scenes.filter(pk__in=scenes_with_details(request.user).values("pk"))
     context = selectors.county_outcomes(scenes=scenes)
     context.update(
         {

@@ -152,3 +152,12 @@ def test_the_outcomes_page_leads_importers_to_the_event_upload(client, make_user
     assert 'href="/utfall/import/"' in client.get("/utfall/").content.decode()
     client.force_login(make_user("kommun:0180", "editor"))  # imports no events
     assert 'href="/utfall/import/"' not in client.get("/utfall/").content.decode()
+
+
+@pytest.mark.django_db
+def test_partners_get_the_county_totals_without_breakdowns(client, make_user, scene_factory):
+    scene_factory("P-ONE")  # the only scene of LPO Järva: a breakdown would be its figures
+    client.force_login(make_user("region", "viewer"))
+    assert client.get("/utfall/").status_code == 200
+    assert client.get("/utfall/", {"lpo": "jarva"}).status_code == 404
+    assert client.get("/utfall/", {"municipality": "0180"}).status_code == 404

@@ -117,9 +117,10 @@ def demo_county(django_db_setup, django_db_blocker):
         call_command("demo", verbosity=0)
         yield
         from drogscen.interventions.models import Intervention
-        from drogscen.outcomes.models import CrimeEvent
+        from drogscen.outcomes.models import CrimeEvent, EventTile
 
         CrimeEvent.objects.filter(source="demo").delete()  # not tied to the scenes
+        EventTile.objects.filter(source="demo").delete()
         Intervention.objects.all().delete()
         Mapping.objects.all().delete()
         SceneLink.objects.all().delete()

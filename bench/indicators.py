@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -193,59 +194,84 @@ def store_scenes(scenes: list) -> dict[int, int]:
     return mapping
 
 
-def time_indicators(scenes: list) -> None:
-    from drogscen.outcomes import counting
+def _timed(fn, runs: int) -> tuple[list[float], object]:
+    times, result = [], None
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t0)
+    return times, result
 
-    try:
-        from drogscen.outcomes import indicators
-    except ImportError:
-        indicators = None
+
+def _figure(times: list[float], unit: str = "s") -> str:
+    scale = 1e3 if unit == "ms" else 1.0
+    med = statistics.median(times) * scale
+    if len(times) == 1:
+        return f"{med:.3f} {unit}" if unit == "s" else f"{med:.1f} {unit}"
+    lo, hi = min(times) * scale, max(times) * scale
+    if unit == "s":
+        return f"{med:.3f} s (median of {len(times)}; {lo:.3f}–{hi:.3f})"
+    return f"{med:.1f} ms (median of {len(times)}; {lo:.1f}–{hi:.1f})"
+
+
+def time_indicators(scenes: list, runs: int) -> int:
+    """(b) and (c); returns the database id of the scene whose geometry was moved."""
+    from drogscen.outcomes import indicators
+    from drogscen.scenes.models import SceneGeometryVersion
+
     mapping = store_scenes(scenes)
-    if indicators is not None and hasattr(indicators, "recompute_all"):
-        t0 = time.perf_counter()
-        load0 = time.perf_counter()
-        geometries = indicators.scene_geometries()
-        events = indicators.load_events()
-        load = time.perf_counter() - load0
-        c0 = time.perf_counter()
-        counts = counting.count_events_by_zone(scenes=geometries, events=events)
-        compute = time.perf_counter() - c0
-        t0 = time.perf_counter()
-        stored = indicators.recompute_all()
-        total = time.perf_counter() - t0
-        print(
-            f"(b) full computation: counting {compute:.3f} s ({len(counts):,} non-zero rows); "
-            f"reading events and geometries {load:.2f} s; indicators.recompute_all() end to "
-            f"end (read, count, store {stored:,} Indicator rows) {total:.2f} s",
-            flush=True,
-        )
-        scene_id = next(iter(mapping.values()))
-        from drogscen.scenes.models import SceneGeometryVersion
+    read_times, (geometries, stored) = _timed(
+        lambda: (indicators.scene_geometries(), indicators.load_events()), runs
+    )
+    count_times, counts = _timed(lambda: indicators._count_all(geometries, stored), runs)
+    both = [r + c for r, c in zip(read_times, count_times, strict=True)]
+    print(
+        f"(b) full computation from the stored events: {_figure(both)} — reading the "
+        f"events ({len(stored.events):,}) and {len(geometries)} geometry versions "
+        f"{_figure(read_times)}, counting {_figure(count_times)} → {len(counts):,} "
+        "non-zero scene × zone × month × category counts",
+        flush=True,
+    )
+    all_times, rows = _timed(indicators.recompute_all, runs)
+    print(
+        f"    indicators.recompute_all() end to end, storing the {rows:,} Indicator rows "
+        f"too: {_figure(all_times)}",
+        flush=True,
+    )
 
-        version = (
-            SceneGeometryVersion.objects.filter(scene_id=scene_id).order_by("-valid_from").first()
-        )
-        ring = version.geometry["coordinates"][0]
-        version.geometry = {
-            "type": "Polygon",
-            "coordinates": [[[lon + 0.0005, lat] for lon, lat in ring]],
-        }
-        SceneGeometryVersion.objects.filter(pk=version.pk).update(geometry=version.geometry)
-        own = [s for s in indicators.scene_geometries() if s.scene_id == scene_id]
-        c0 = time.perf_counter()
-        counting.count_for_scene(scene_id=scene_id, scenes=geometries, events=events)
-        pure = time.perf_counter() - c0
-        t0 = time.perf_counter()
-        indicators.recompute_scenes([scene_id])
-        incremental = time.perf_counter() - t0
-        print(
-            f"(c) one scene's geometry moved ({len(own)} versions): counting.count_for_scene "
-            f"{pure * 1e3:.1f} ms; indicators.recompute_scenes() end to end (read the events "
-            f"near it, count, store) {incremental * 1e3:.0f} ms",
-            flush=True,
-        )
-    else:
-        print("(b)/(c) outcomes.indicators not available: counting module only", flush=True)
+    scene_id = next(iter(mapping.values()))
+    version = SceneGeometryVersion.objects.filter(scene_id=scene_id).order_by("-valid_from").first()
+    ring = version.geometry["coordinates"][0]
+    version.geometry = {
+        "type": "Polygon",
+        "coordinates": [[[lon + 0.0005, lat] for lon, lat in ring]],
+    }
+    SceneGeometryVersion.objects.filter(pk=version.pk).update(geometry=version.geometry)
+    own = SceneGeometryVersion.objects.filter(scene_id=scene_id).count()
+    one_times, _ = _timed(lambda: indicators.recompute_scenes([scene_id]), max(runs, 5))
+    print(
+        f"(c) one scene's geometry moved ({own} versions): indicators.recompute_scenes() "
+        f"end to end (geometries, the events near it, count, store) {_figure(one_times, 'ms')}",
+        flush=True,
+    )
+    return scene_id
+
+
+def peak_memory(scene_id: int) -> None:
+    """(d): the same work once more under tracemalloc (which slows every allocation, so
+    it is not timed)."""
+    from drogscen.outcomes import indicators
+
+    tracemalloc.start()
+    indicators.recompute_all()
+    indicators.recompute_scenes([scene_id])
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    print(
+        f"(d) peak memory: {peak / 2**20:.0f} MiB traced by Python during (b)–(c), process "
+        f"max RSS {rss_mib():.0f} MiB (SQLite run; the PostgreSQL imports ran in a child)",
+        flush=True,
+    )
 
 
 def pg_child(args) -> None:
@@ -292,6 +318,8 @@ def main() -> None:
     ap.add_argument("--scenes", type=Path, help="your scenes (GeoJSON, EPSG:3006 or WGS84)")
     ap.add_argument("--pg-url", default="postgresql://postgres@127.0.0.1:5432")
     ap.add_argument("--no-pg", action="store_true", help="SQLite only")
+    ap.add_argument("--runs", type=int, default=3, help="repetitions of (b) and (c)")
+    ap.add_argument("--no-import", action="store_true", help="skip (a); events stored once")
     ap.add_argument("--pg-child", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--pg-database", help=argparse.SUPPRESS)
     ap.add_argument("--csv", help=argparse.SUPPRESS)
@@ -316,18 +344,17 @@ def main() -> None:
             f"{len({s.scene_id for s in scenes})} scenes ({len(scenes)} geometry versions)",
             flush=True,
         )
-        time_imports(csv_path, parquet_path, "SQLite")
-        if not args.no_pg:
+        if args.no_import:
+            from drogscen.outcomes import importing
+
+            importing.schedule_recompute_near = lambda x, y, *, reason: None
+            importing.events_import(path=parquet_path, source="bench")
+        else:
+            time_imports(csv_path, parquet_path, "SQLite")
+        if not args.no_pg and not args.no_import:
             with_postgres(args, csv_path, parquet_path)
-        tracemalloc.start()  # only here: it slows every allocation down
-        time_indicators(scenes)
-        _, peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
-        print(
-            f"(d) peak memory: {peak / 2**20:.0f} MiB traced by Python during (b)–(c), process "
-            f"max RSS {rss_mib():.0f} MiB (SQLite run; the PostgreSQL imports ran in a child)",
-            flush=True,
-        )
+        scene_id = time_indicators(scenes, args.runs)
+        peak_memory(scene_id)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from drogscen.core import geo
+from drogscen.outcomes import event_store
 from drogscen.outcomes.indicators import recompute_all
 from drogscen.outcomes.models import CrimeEvent
 
@@ -29,6 +30,7 @@ def test_outcomes_pages_and_an_upload_that_changes_the_scene(
             x=centre.x + i,
             y=centre.y,
         )
+    event_store.rebuild()
     recompute_all()
     sign_in(make_user("samordningskansliet", "manager"))
 

@@ -25,6 +25,7 @@ from django.db import transaction
 
 from drogscen.audit.recorder import record
 from drogscen.core import geo
+from drogscen.outcomes import event_store
 from drogscen.outcomes.models import (
     CrimeEvent,
     SurveyIndicator,
@@ -213,6 +214,7 @@ def _store_events(rng, events: _Events) -> int:
         ],
         batch_size=5_000,
     )
+    event_store.rebuild(sources=[DEMO_SOURCE])
     record(
         action="create",
         model=CrimeEvent,

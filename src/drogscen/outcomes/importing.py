@@ -38,7 +38,7 @@ from drogscen.audit.models import AuditEntry
 from drogscen.audit.recorder import record
 from drogscen.core import access, geo, imports
 from drogscen.core.imports import ImportProblem, ImportRejected
-from drogscen.outcomes import parsing
+from drogscen.outcomes import event_store, parsing
 from drogscen.outcomes.access import scene_data_condition
 from drogscen.outcomes.models import (
     AggregatedCount,
@@ -284,7 +284,9 @@ def events_import(
         :EXAMPLES
     ]
 
-    stored = _stored_events(source)
+    stored = event_store.stored_rows(source).rename(
+        columns={c: f"{c}_old" for c in ("occurred_at", "crime_code", "x", "y")}
+    )
     merged = frame.merge(stored, on="event_id", how="left", suffixes=("", "_old"))
     is_new = merged["id"].isna().to_numpy()
     changed = ~is_new & (
@@ -308,6 +310,7 @@ def events_import(
     total = len(insert) + len(update) + len(remove)
     with transaction.atomic(), _bulk_load(len(insert)):
         _write_events(source, insert, update, remove, total, show_progress, report)
+        _copy_for_counting(source, stored, insert, update, remove)
         record(
             action=AuditEntry.Action.IMPORT,
             model=CrimeEvent,
@@ -355,27 +358,28 @@ def _table() -> str:
     return connection.ops.quote_name(CrimeEvent._meta.db_table)
 
 
-def _stored_events(source: str) -> pd.DataFrame:
-    """The stored events of a source as a frame (id, event_id, occurred_at UTC,
-    crime_code, x, y), read as text times rather than through the ORM's per-row
-    datetime conversion."""
-    if connection.vendor == "postgresql":
-        when = "to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')"
-    else:
-        when = "occurred_at || ''"  # an expression: no per-row converter
-    sql = f"SELECT id, event_id, {when}, crime_code, x, y FROM {_table()} WHERE source = %s"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [source])
-        rows = cursor.fetchall()
-    columns = ["id", "event_id", "occurred_at_old", "crime_code_old", "x_old", "y_old"]
-    frame = pd.DataFrame.from_records(rows, columns=columns)
-    frame["occurred_at_old"] = pd.to_datetime(
-        frame["occurred_at_old"], format="ISO8601", utc=True
-    ).astype("datetime64[us, UTC]")
-    frame["x_old"] = frame["x_old"].astype(float)
-    frame["y_old"] = frame["y_old"].astype(float)
-    frame["event_id"] = frame["event_id"].astype(str)
-    return frame
+def _copy_for_counting(source, stored, insert, update, remove) -> None:
+    """The source's events as the rows now hold them, into the columnar copy that
+    indicator counting reads (``outcomes.event_store``)."""
+    gone = pd.concat([update["id"], remove["id"]])
+    kept = stored.loc[~stored["id"].isin(gone)]
+    old = ["occurred_at_old", "crime_code_old", "x_old", "y_old"]
+    new = ["occurred_at", "crime_code", "x", "y"]
+    state = pd.concat(
+        [
+            kept[old].set_axis(new, axis=1),
+            update[new],
+            insert[new],
+        ],
+        ignore_index=True,
+    )
+    event_store.replace_source(
+        source,
+        occurred_at=state["occurred_at"],
+        crime_code=state["crime_code"],
+        x=state["x"],
+        y=state["y"],
+    )
 
 
 def _db_times(values: pd.Series) -> np.ndarray:

@@ -28,22 +28,20 @@ import datetime as dt
 import hashlib
 import logging
 from collections.abc import Callable, Iterable, Sequence
+from typing import NamedTuple
 
 import numpy as np
-import pandas as pd
 import shapely
-from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 
 from drogscen.core import geo
-from drogscen.outcomes import counting
+from drogscen.outcomes import counting, event_store
 from drogscen.outcomes.models import (
     CATEGORY_IDS,
     AggregatedCount,
     Category,
     CrimeCode,
-    CrimeEvent,
     Indicator,
 )
 from drogscen.scenes.models import SceneGeometryVersion
@@ -54,7 +52,6 @@ CATEGORY_OF_ID = {number: value for value, number in CATEGORY_IDS.items()}
 RING_M = counting.RING_DISTANCES_M[1]
 # Recomputing more scenes than this counts the whole county once and keeps their rows.
 _PER_SCENE_LIMIT = 40
-_FETCH = 100_000
 _BATCH = 50_000
 
 Progress = Callable[[str], None]
@@ -72,98 +69,57 @@ def crime_code_categories() -> dict[str, list[str]]:
     }
 
 
-def _epoch_sql(column: str) -> str:
-    if connection.vendor == "sqlite":
-        return f"CAST(strftime('%%s', {column}) AS INTEGER)"
-    if connection.vendor == "postgresql":
-        return f"FLOOR(EXTRACT(EPOCH FROM {column}))::bigint"
-    raise NotImplementedError(connection.vendor)  # pragma: no cover
+class StoredEvents(NamedTuple):
+    """Events for counting: ``events.category`` is a *kind*, the set of categories the
+    event's crime code counts in (``kinds[i]``, category ids): one row per event, the
+    categories spread over the counts afterwards (``counting.by_category``)."""
+
+    events: counting.EventArrays
+    kinds: list[tuple[int, ...]]
 
 
-def _local_seconds(epoch_utc: np.ndarray) -> np.ndarray:
-    """UTC epoch seconds → local wall-clock time as ``datetime64[s]``."""
-    if epoch_utc.size == 0:
-        return np.zeros(0, "datetime64[s]")
-    stamps = pd.to_datetime(epoch_utc, unit="s", utc=True).tz_convert(settings.TIME_ZONE)
-    return stamps.tz_localize(None).values.astype("datetime64[s]")
-
-
-def load_events(*, bbox: tuple[float, float, float, float] | None = None) -> counting.EventArrays:
-    """The stored crime events as arrays (one row per event and category), optionally
-    only those in a bounding box (EPSG:3006). One scan of the table, numbers and codes
-    only, read in chunks; codes become categories in numpy (a code in several
-    categories gives one row per category, an unknown code counts as ``other``)."""
+def load_events(*, bbox: tuple[float, float, float, float] | None = None) -> StoredEvents:
+    """The stored crime events (their columnar copy, ``outcomes.event_store``),
+    optionally only those in a bounding box (EPSG:3006), with local times. A code
+    missing from the code table, or mapped to no category, counts as ``other``."""
+    columns = event_store.read(bbox=bbox)
     mapping = crime_code_categories()
-    codes = sorted(mapping)
-    code_index = {code: number for number, code in enumerate(codes)}
-    # category ids per code number; the last number is "a code not in the table"
-    category_lists = [
-        [CATEGORY_IDS[c] for c in (mapping[code] or [Category.OTHER])] for code in codes
-    ] + [[CATEGORY_IDS[Category.OTHER]]]
-    unknown = len(codes)
-    table = CrimeEvent._meta.db_table
-    sql = f"SELECT {_epoch_sql('occurred_at')}, x, y, crime_code FROM {table}"  # noqa: S608
-    params: list = []
-    if bbox is not None:
-        sql += " WHERE x >= %s AND x <= %s AND y >= %s AND y <= %s"
-        params = [bbox[0], bbox[2], bbox[1], bbox[3]]
-    parts_t, parts_x, parts_y, parts_code = [], [], [], []
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        while rows := cursor.fetchmany(_FETCH):
-            t, x, y, code = zip(*rows, strict=True)
-            parts_t.append(np.fromiter(t, np.int64, len(rows)))
-            parts_x.append(np.fromiter(x, np.float64, len(rows)))
-            parts_y.append(np.fromiter(y, np.float64, len(rows)))
-            parts_code.append(
-                np.fromiter((code_index.get(c, unknown) for c in code), np.int64, len(rows))
-            )
-
-    def cat(parts, dtype):
-        return np.concatenate(parts) if parts else np.zeros(0, dtype)
-
-    t, x, y, code = (
-        cat(parts_t, np.int64),
-        cat(parts_x, np.float64),
-        cat(parts_y, np.float64),
-        cat(parts_code, np.int64),
+    kind_of: dict[tuple[int, ...], int] = {}
+    kind_of_code = np.empty(len(columns.codes), np.int64)
+    for number, code in enumerate(columns.codes):
+        categories = mapping.get(code) or [Category.OTHER]
+        kind = tuple(sorted({CATEGORY_IDS[c] for c in categories}))
+        kind_of_code[number] = kind_of.setdefault(kind, len(kind_of))
+    events = counting.EventArrays(
+        x=columns.x, y=columns.y, t=columns.t, category=kind_of_code[columns.code]
     )
-    # one row per (event, category): repeat each event by its code's number of categories
-    sizes = np.array([len(c) for c in category_lists], np.int64)
-    flat = np.concatenate([np.array(c, np.int64) for c in category_lists])
-    offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-    repeat = sizes[code]
-    rows = np.repeat(np.arange(code.size), repeat)
-    within = np.arange(rows.size) - np.repeat(np.cumsum(repeat) - repeat, repeat)
-    category = flat[offsets[code[rows]] + within]
-    return counting.EventArrays(x=x[rows], y=y[rows], t=_local_seconds(t[rows]), category=category)
+    return StoredEvents(events, list(kind_of))
 
 
-def years_with_events() -> set[int]:
-    """Years (local time) with at least one crime event in the county: the first and
-    last event, then one indexed existence test per year between them."""
-    from django.utils import timezone
-
-    moments = CrimeEvent.objects.order_by("occurred_at").values_list("occurred_at", flat=True)
-    first, last = moments.first(), moments.last()
-    if first is None:
-        return set()
-    tz = timezone.get_default_timezone()
-    years = set()
-    for year in range(timezone.localtime(first).year, timezone.localtime(last).year + 1):
-        start, end = dt.datetime(year, 1, 1, tzinfo=tz), dt.datetime(year + 1, 1, 1, tzinfo=tz)
-        if CrimeEvent.objects.filter(occurred_at__gte=start, occurred_at__lt=end).exists():
-            years.add(year)
-    return years
+def _count_all(scenes: list[counting.SceneGeometry], stored: StoredEvents) -> counting.ZoneCounts:
+    counts = counting.count_events_by_zone(scenes=scenes, events=stored.events, period="month")
+    return counting.by_category(counts, stored.kinds)
 
 
-def _geometry_sweref(geojson: dict):
-    shape = geo.to_sweref(geo.from_geojson(geojson))
-    if not shape.is_valid:
-        shape = shapely.make_valid(shape)
-        polygons = [g for g in getattr(shape, "geoms", [shape]) if g.geom_type.endswith("Polygon")]
-        shape = shapely.union_all(polygons)
-    return shape
+def _sweref_geometries(geojsons: Sequence[dict]) -> list:
+    """GeoJSON (WGS84) → valid polygons in EPSG:3006, projected in one call."""
+    if not geojsons:
+        return []
+    shapes = np.empty(len(geojsons), dtype=object)
+    shapes[:] = [geo.from_geojson(g) for g in geojsons]
+    shapes = shapely.transform(
+        shapes,
+        lambda xy: np.column_stack(
+            geo.project_xy(xy[:, 0], xy[:, 1], source=geo.WGS84, target=geo.SWEREF99TM)
+        ),
+    )
+    for i in np.flatnonzero(~shapely.is_valid(shapes)):
+        repaired = shapely.make_valid(shapes[i])
+        parts = [
+            g for g in getattr(repaired, "geoms", [repaired]) if g.geom_type.endswith("Polygon")
+        ]
+        shapes[i] = shapely.union_all(parts)
+    return list(shapes)
 
 
 def scene_geometries(scene_ids: Iterable[int] | None = None) -> list[counting.SceneGeometry]:
@@ -173,8 +129,9 @@ def scene_geometries(scene_ids: Iterable[int] | None = None) -> list[counting.Sc
     if scene_ids is not None:
         versions = versions.filter(scene_id__in=list(scene_ids))
     rows = list(versions.values_list("scene_id", "valid_from", "valid_to", "geometry"))
+    shapes = _sweref_geometries([row[3] for row in rows])
     out: list[counting.SceneGeometry] = []
-    for i, (scene_id, valid_from, valid_to, geojson) in enumerate(rows):
+    for i, (scene_id, valid_from, valid_to, _geojson) in enumerate(rows):
         first = i == 0 or rows[i - 1][0] != scene_id
         nxt = rows[i + 1] if i + 1 < len(rows) and rows[i + 1][0] == scene_id else None
         end = valid_to + dt.timedelta(days=1) if valid_to else None
@@ -186,7 +143,7 @@ def scene_geometries(scene_ids: Iterable[int] | None = None) -> list[counting.Sc
         out.append(
             counting.SceneGeometry(
                 scene_id=scene_id,
-                geometry=_geometry_sweref(geojson),
+                geometry=shapes[i],
                 valid_from=start,
                 valid_to=end,
             )
@@ -274,11 +231,11 @@ def recompute_all(*, progress: Progress | None = None) -> int:
     say = progress or (lambda _message: None)
     scenes = scene_geometries()
     say(f"geometry versions: {len(scenes)}")
-    events = load_events()
-    say(f"event rows read (one per category): {len(events)}")
-    counts = counting.count_events_by_zone(scenes=scenes, events=events, period="month")
+    stored = load_events()
+    say(f"events read: {len(stored.events)}")
+    counts = _count_all(scenes, stored)
     rows = _indicator_rows(counts, None)
-    rows += _aggregated_rows(None, years_with_events())
+    rows += _aggregated_rows(None, event_store.event_years())
     stored = _store(rows, None)
     say(f"indicator rows stored: {stored}")
     return stored
@@ -295,9 +252,7 @@ def recompute_scenes(scene_ids: Iterable[int]) -> int:
     scenes = scene_geometries()
     present = {s.scene_id for s in scenes} & wanted
     if len(present) > _PER_SCENE_LIMIT:
-        events = load_events()
-        counts = counting.count_events_by_zone(scenes=scenes, events=events, period="month")
-        rows = _indicator_rows(counts, present)
+        rows = _indicator_rows(_count_all(scenes, load_events()), present)
     else:
         rows = []
         for scene_id in sorted(present):
@@ -309,12 +264,12 @@ def recompute_scenes(scene_ids: Iterable[int]) -> int:
                 float(bounds[:, 2].max() + RING_M),
                 float(bounds[:, 3].max() + RING_M),
             )
-            events = load_events(bbox=bbox)
+            stored = load_events(bbox=bbox)
             counts = counting.count_for_scene(
-                scene_id=scene_id, scenes=scenes, events=events, period="month"
+                scene_id=scene_id, scenes=scenes, events=stored.events, period="month"
             )
-            rows += _indicator_rows(counts, None)
-    rows += _aggregated_rows(present, years_with_events())
+            rows += _indicator_rows(counting.by_category(counts, stored.kinds), None)
+    rows += _aggregated_rows(present, event_store.event_years())
     return _store(rows, wanted)
 
 
@@ -419,7 +374,8 @@ def _current_versions(scene_ids: set[int]) -> list[counting.SceneGeometry]:
         .values_list("scene_id", "geometry")
     ):
         latest[scene_id] = geojson
+    shapes = _sweref_geometries(list(latest.values()))
     return [
-        counting.SceneGeometry(scene_id=pk, geometry=_geometry_sweref(g))
-        for pk, g in latest.items()
+        counting.SceneGeometry(scene_id=pk, geometry=shape)
+        for pk, shape in zip(latest, shapes, strict=True)
     ]

@@ -92,6 +92,32 @@ class CrimeEvent(models.Model):
         return f"{self.source}:{self.event_id}"
 
 
+class EventTile(models.Model):
+    """The columnar copy of one source's crime events in one 2 km square
+    (``outcomes.event_columns``): what indicator counting reads instead of a million
+    rows. Written by ``outcomes.event_store`` in the transaction that writes the rows;
+    ``drogscen recompute_indicators`` rebuilds it from the rows."""
+
+    source = models.CharField(_("source"), max_length=64)
+    tile_x = models.IntegerField()
+    tile_y = models.IntegerField()
+    rows = models.PositiveIntegerField(_("events"))
+    codes = models.JSONField(default=list)
+    years = models.JSONField(default=list)
+    columns = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "tile_x", "tile_y"], name="event_tile_unique")
+        ]
+        indexes = [models.Index(fields=["tile_x", "tile_y"], name="event_tile_xy")]
+        verbose_name = _("event tile")
+        verbose_name_plural = _("event tiles")
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.tile_x},{self.tile_y} ({self.rows})"
+
+
 class EventImport(models.Model):
     """An upload of crime events from the web page, run as a background task."""
 

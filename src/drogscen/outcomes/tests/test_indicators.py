@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from conftest import square
 from drogscen.core import geo
-from drogscen.outcomes import indicators
+from drogscen.outcomes import event_store, indicators
 from drogscen.outcomes.models import AggregatedCount, CrimeCode, CrimeEvent, Indicator
 from drogscen.scenes import services
 
@@ -44,6 +44,7 @@ def add_events(points, *, at=None, code="V1", source="test"):
             for x, y in points
         ]
     )
+    event_store.rebuild(sources=[source])
 
 
 def sweref(scene):
@@ -160,7 +161,7 @@ def test_aggregated_counts_only_for_years_without_events(codes, scene_factory):
         for r in Indicator.objects.filter(category="violent", zone="inside")
     }
     assert rows == {(2018, 0, False): 9, (2024, 3, True): 3}
-    assert indicators.years_with_events() == {2024}
+    assert event_store.event_years() == {2024}
 
 
 def test_incremental_equals_full(codes, scene_factory):

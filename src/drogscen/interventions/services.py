@@ -105,8 +105,10 @@ def _give_ref(intervention: Intervention) -> None:
     while same_organisation.filter(ref=ref).exists():
         n += 1
         ref = f"I-{intervention.pk}-{n}"
-    Intervention.objects.filter(pk=intervention.pk).update(ref=ref)
+    # The number is known only once the row exists: the code is saved as an audited
+    # change, so the trail holds the code the row carries (not the empty one created).
     intervention.ref = ref
+    intervention.save(update_fields=["ref"])
 
 
 @transaction.atomic

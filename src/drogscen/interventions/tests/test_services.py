@@ -211,3 +211,21 @@ def test_target_rules(create_kwargs, changes, field):
 def test_the_database_refuses_a_target_without_unit(weekend_target):
     with pytest.raises(IntegrityError), transaction.atomic():
         Target.objects.filter(pk=weekend_target.pk).update(unit="")
+
+
+def test_the_audit_trail_holds_the_code_an_intervention_is_given(create_kwargs):
+    from drogscen.audit.models import AuditEntry
+    from drogscen.audit.verification import audit_chain_verify
+
+    intervention = intervention_create(**create_kwargs())
+    intervention.refresh_from_db()
+    assert intervention.ref == f"I-{intervention.pk}"
+    entries = AuditEntry.objects.filter(
+        object_type="interventions.intervention", object_id=str(intervention.pk)
+    ).order_by("sequence")
+    recorded = {}
+    for entry in entries:
+        recorded.update(entry.changes.get("after", {}))
+    # Replaying the trail's after-values gives the code the row holds.
+    assert recorded["ref"] == intervention.ref
+    assert audit_chain_verify().intact

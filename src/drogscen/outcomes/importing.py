@@ -19,6 +19,7 @@ as one frame, compared in pandas, and written with ``executemany`` (SQLite) or `
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
@@ -28,6 +29,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 import shapely
 from django.db import connection, transaction
 from django.utils import timezone
@@ -498,22 +501,25 @@ def _write_events(source, insert, update, remove, total, show_progress, report) 
 
 
 def _copy(cursor, table, columns, source, batch, times, stamp) -> None:
-    """PostgreSQL: COPY the rows in as CSV (psycopg 3)."""
-    frame = pd.DataFrame(
+    """PostgreSQL: COPY the rows in as CSV (psycopg 3), written by Arrow's CSV writer
+    (floats in their shortest round-trip form)."""
+    n = len(batch)
+    rows = pa.table(
         {
-            "source": source,
-            "event_id": batch["event_id"].to_numpy(),
-            "occurred_at": times,
-            "crime_code": batch["crime_code"].to_numpy(),
-            "x": batch["x"].to_numpy(),  # written with round-trip precision
-            "y": batch["y"].to_numpy(),
-            "imported_at": stamp,
+            "source": pa.array([source] * n, pa.string()),
+            "event_id": pa.array(batch["event_id"].astype(str).to_numpy(), pa.string()),
+            "occurred_at": pa.array(times, pa.string()),
+            "crime_code": pa.array(batch["crime_code"].astype(str).to_numpy(), pa.string()),
+            "x": pa.array(batch["x"].to_numpy(dtype=np.float64)),
+            "y": pa.array(batch["y"].to_numpy(dtype=np.float64)),
+            "imported_at": pa.array([stamp] * n, pa.string()),
         }
     )
-    data = frame.to_csv(index=False, header=False).encode("utf-8")
+    data = io.BytesIO()
+    pa_csv.write_csv(rows, data, write_options=pa_csv.WriteOptions(include_header=False))
     raw = cursor.cursor  # the psycopg cursor under Django's wrapper
     with raw.copy(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)") as copy:
-        copy.write(data)
+        copy.write(data.getbuffer())
 
 
 # --------------------------------------------------------------------------- counts, surveys

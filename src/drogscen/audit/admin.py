@@ -3,10 +3,23 @@ from drogscen.core.admin import ScopedModelAdmin, admin_site
 
 
 class AuditEntryAdmin(ScopedModelAdmin):
+    """Read-only for everyone, superusers included: the trail is append-only and only
+    the recorder appends to it (the head row is not in the admin at all)."""
+
     list_display = ["sequence", "recorded_at", "username", "action", "object_type", "object_repr"]
     list_filter = ["action", "object_type", "via"]
     search_fields = ["username", "object_id", "object_repr", "request_id"]
     readonly_fields = [f.name for f in AuditEntry._meta.fields]
+    actions = None  # no bulk "delete selected"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 admin_site.register(AuditEntry, AuditEntryAdmin)

@@ -1,6 +1,7 @@
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from drogscen.accounts.models import Organisation
 from drogscen.audit.context import acting
@@ -115,3 +116,94 @@ def test_recomputing_the_hash_of_a_forged_entry_still_breaks_the_link():
     AuditEntry.objects.filter(pk=entry.pk).update(username="forger", entry_hash=forged)
     assert audit_chain_verify().broken_sequence == entry.sequence + 1
     assert AuditHead.objects.get(pk=1).last_sequence == AuditEntry.objects.count()
+
+
+def _append(n: int) -> None:
+    organisation = Organisation.objects.get(code="region")
+    for _ in range(n):
+        record_read(organisation)
+
+
+def _verify_exit_code(*args) -> int:
+    try:
+        call_command("verify_audit", *args)
+    except CommandError as exc:
+        return exc.returncode
+    return 0
+
+
+def test_removing_the_newest_entries_and_the_head_is_detected():
+    _append(5)
+    last = AuditEntry.objects.order_by("-sequence").first().sequence
+    AuditEntry.objects.filter(sequence__gte=last - 2).delete()
+    AuditHead.objects.all().delete()
+    report = audit_chain_verify()
+    assert report.broken_sequence == last - 2
+    assert _verify_exit_code() == 1
+
+
+def test_removing_every_entry_and_the_head_is_detected():
+    # The reference data (audited records) is loaded, so an empty trail cannot be whole.
+    AuditEntry.objects.all().delete()
+    AuditHead.objects.all().delete()
+    assert audit_chain_verify().broken_sequence == 1
+    assert _verify_exit_code() == 1
+
+
+def test_removing_every_entry_and_resetting_the_head_is_detected():
+    AuditEntry.objects.all().delete()
+    AuditHead.objects.update(last_sequence=0, last_hash="0" * 64)
+    assert audit_chain_verify().broken_sequence == 1
+
+
+def test_an_empty_database_without_a_head_is_whole(monkeypatch):
+    AuditEntry.objects.all().delete()
+    AuditHead.objects.all().delete()
+    monkeypatch.setattr("drogscen.audit.verification.audited_models", lambda: [])
+    assert audit_chain_verify().intact
+
+
+def test_the_audited_models_are_those_the_recorder_writes_for(django_user_model):
+    from drogscen.audit.verification import audited_models
+    from drogscen.geo.models import Municipality
+
+    models = audited_models()
+    assert Municipality in models and Organisation in models and django_user_model in models
+    assert AuditEntry not in models and AuditHead not in models
+
+
+def _truncate_and_rewrite_head(keep: int) -> None:
+    """What someone with write access to the database would do to hide the newest
+    entries: remove them and make the head agree with what is left."""
+    AuditEntry.objects.filter(sequence__gt=keep).delete()
+    newest = AuditEntry.objects.get(sequence=keep)
+    AuditHead.objects.update(last_sequence=keep, last_hash=newest.entry_hash)
+
+
+def test_verify_audit_prints_the_last_hash_to_keep_outside(capsys):
+    _append(1)
+    newest = AuditEntry.objects.order_by("-sequence").first()
+    with translation.override("en"):
+        call_command("verify_audit")
+    out = capsys.readouterr().out
+    assert f"Last entry #{newest.sequence}, hash {newest.entry_hash}" in out
+
+
+def test_an_expected_hash_finds_a_truncation_with_a_rewritten_head(capsys):
+    _append(3)
+    anchor = AuditEntry.objects.order_by("-sequence").first()
+    _append(3)  # later work: the anchor is no longer the newest entry, and that is fine
+    with translation.override("en"):
+        call_command("verify_audit", "--expect", anchor.entry_hash)
+    assert f"The recorded hash is entry #{anchor.sequence}" in capsys.readouterr().out
+
+    _truncate_and_rewrite_head(anchor.sequence - 2)
+    assert audit_chain_verify().intact  # without the outside anchor nothing shows
+    with translation.override("en"), pytest.raises(CommandError) as excinfo:
+        call_command("verify_audit", "--expect", anchor.entry_hash.upper())
+    assert excinfo.value.returncode == 1
+    assert "recorded hash is not in the chain" in str(excinfo.value)
+
+
+def test_a_malformed_expected_hash_is_a_usage_error():
+    assert _verify_exit_code("--expect", "not-a-hash") == 2

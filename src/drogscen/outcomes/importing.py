@@ -638,7 +638,7 @@ def _store_table(path, table, parsed: parsing.ParsedTable, *, by, dry_run) -> Ta
         (obj.scene_id, *(getattr(obj, k) for k in key_fields)): obj
         for obj in model.objects.filter(scene_id__in=set(frame["scene_id"]))
     }
-    create, update = [], []
+    create, update, before = [], [], {}
     result = TableImportResult(
         file=table.label, kind=kind, read=parsed.read, collapsed=parsed.collapsed, dry_run=dry_run
     )
@@ -652,6 +652,7 @@ def _store_table(path, table, parsed: parsing.ParsedTable, *, by, dry_run) -> Ta
             )
             create.append(obj)
         elif any(getattr(obj, v) != new[v] for v in values):
+            before[obj.pk] = {v: getattr(obj, v) for v in values}
             for v, value in new.items():
                 setattr(obj, v, value)
             update.append(obj)
@@ -675,12 +676,29 @@ def _store_table(path, table, parsed: parsing.ParsedTable, *, by, dry_run) -> Ta
                 "sha256": _sha256(Path(path)),
                 **result.counts(),
                 "warnings": len(result.warnings),
+                # bulk writes send no signals: each row's values are kept here instead
+                "rows": [
+                    _row_change(obj, key_fields, values, before.get(obj.pk))
+                    for obj in create + update
+                ],
             },
         )
         if kind == "counts":
             touched = {obj.scene_id for obj in create + update}
             schedule_recompute(scene_ids=touched, reason="counts")
     return result
+
+
+def _row_change(obj, key_fields, values, before: dict | None) -> dict:
+    change = {
+        "id": obj.pk,
+        "scene_id": obj.scene_id,
+        **{k: getattr(obj, k) for k in key_fields},
+        "after": {v: getattr(obj, v) for v in values},
+    }
+    if before is not None:
+        change["before"] = before
+    return change
 
 
 def _plain(value):

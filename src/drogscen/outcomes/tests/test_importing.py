@@ -374,6 +374,15 @@ def test_survey_results(tmp_path, scene_factory):
     assert "row 3, scene_ref: no scene with ref 'S-2'" in err.getvalue()
     assert SurveyResult.objects.get(indicator__code="unsafe_evening").value == 41.5
 
+    # a correction: the audit trail keeps the row's value before and after
+    path.write_text("scene_ref,year,indicator,value,respondents\nS-1,2024,unsafe_evening,12,220\n")
+    run("import_survey", str(path))
+    entry = AuditEntry.objects.filter(object_type="outcomes.surveyresult").latest("sequence")
+    (row,) = entry.changes["rows"]
+    assert row["id"] == result.pk and row["year"] == 2024
+    assert row["before"] == {"value": 41.5, "respondents": 220}
+    assert row["after"] == {"value": 12.0, "respondents": 220}
+
 
 # --------------------------------------------------------------------------- defaults, admin
 

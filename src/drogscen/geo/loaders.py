@@ -5,7 +5,9 @@ the load with the file and the line or feature named; nothing is written then.""
 from __future__ import annotations
 
 import csv
+import io
 import json
+import math
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -13,6 +15,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from drogscen.core import geo
 from drogscen.geo.models import District, DistrictBoundary, LocalPoliceArea, Municipality, Station
@@ -32,9 +35,24 @@ STOCKHOLM_CODE = "0180"
 
 
 class ReferenceDataError(ValueError):
+    """A broken reference file: `where` is "file", "line N" or "feature N" (features are
+    counted from 1, as people count), in the active language like the message."""
+
     def __init__(self, path: Path | str, where: str, message: str) -> None:
         self.path, self.where, self.message = str(path), where, message
         super().__init__(f"{Path(path).name}, {where}: {message}")
+
+
+def _in_file() -> str:
+    return _("file")
+
+
+def _at_line(number: int | str) -> str:
+    return _("line %(number)s") % {"number": number}
+
+
+def _at_feature(number: int) -> str:
+    return _("feature %(number)s") % {"number": number}
 
 
 @dataclass
@@ -56,29 +74,58 @@ class LoadSummary:
         return bool(self.created or self.updated)
 
 
-def _read_features(path: Path) -> list[dict[str, Any]]:
+def _read_text(path: Path) -> str:
+    """The file as UTF-8 text; another encoding (a CSV saved as Latin-1 from a
+    spreadsheet) is named with the line of the first character that is not UTF-8."""
     if not path.is_file():
-        raise ReferenceDataError(path, "file", "file is missing")
+        raise ReferenceDataError(path, _in_file(), _("file is missing"))
+    content = path.read_bytes()
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        line = getattr(exc, "lineno", "?")
-        raise ReferenceDataError(path, f"line {line}", f"not valid JSON: {exc}") from exc
+        return content.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = content.count(b"\n", 0, exc.start) + 1
+        raise ReferenceDataError(
+            path, _at_line(line), _("not UTF-8 text; save the file as UTF-8")
+        ) from exc
+
+
+def _read_features(path: Path) -> list[tuple[int, dict[str, Any]]]:
+    """The features with their numbers, counted from 1."""
+    text = _read_text(path)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ReferenceDataError(
+            path, _at_line(exc.lineno), _("not valid JSON: %(error)s") % {"error": exc.msg}
+        ) from exc
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-        raise ReferenceDataError(path, "file", "not a GeoJSON FeatureCollection")
-    return data.get("features") or []
+        raise ReferenceDataError(path, _in_file(), _("not a GeoJSON FeatureCollection"))
+    features = data.get("features") or []
+    if not isinstance(features, list):
+        raise ReferenceDataError(path, _in_file(), _("not a GeoJSON FeatureCollection"))
+    for number, feature in enumerate(features, start=1):
+        if not isinstance(feature, dict):
+            raise ReferenceDataError(path, _at_feature(number), _("not a GeoJSON feature"))
+    return list(enumerate(features, start=1))
 
 
 def _read_csv(path: Path, required: list[str]) -> list[tuple[int, dict[str, str]]]:
-    if not path.is_file():
-        raise ReferenceDataError(path, "file", "file is missing")
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
+    text = _read_text(path)
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
         missing = [name for name in required if name not in (reader.fieldnames or [])]
         if missing:
-            raise ReferenceDataError(path, "line 1", f"missing columns: {', '.join(missing)}")
+            raise ReferenceDataError(
+                path,
+                _at_line(1),
+                _("missing columns: %(columns)s") % {"columns": ", ".join(missing)},
+            )
         # Line 1 is the header.
         return [(number, row) for number, row in enumerate(reader, start=2)]
+    except csv.Error as exc:
+        raise ReferenceDataError(
+            path, _at_line(reader.line_num), _("not valid CSV: %(error)s") % {"error": exc}
+        ) from exc
 
 
 def _date(path: Path, line: int, column: str, value: str, *, optional: bool) -> date | None:
@@ -89,17 +136,26 @@ def _date(path: Path, line: int, column: str, value: str, *, optional: bool) -> 
         return date.fromisoformat(value)
     except ValueError as exc:
         raise ReferenceDataError(
-            path, f"line {line}", f"column {column}: {value!r} is not an ISO date"
+            path,
+            _at_line(line),
+            _("column %(column)s: %(value)r is not an ISO date (YYYY-MM-DD)")
+            % {"column": column, "value": value},
         ) from exc
 
 
-def _polygon(path: Path, index: int, feature: dict[str, Any]) -> dict[str, Any]:
+def _polygon(path: Path, number: int, feature: dict[str, Any]) -> dict[str, Any]:
     geometry = feature.get("geometry")
     if not isinstance(geometry, dict) or geometry.get("type") not in {"Polygon", "MultiPolygon"}:
-        raise ReferenceDataError(path, f"feature {index}", "geometry is not a polygon")
-    shape = geo.from_geojson(geometry)
+        raise ReferenceDataError(path, _at_feature(number), _("geometry is not a polygon"))
+    try:
+        shape = geo.from_geojson(geometry)
+    except geo.GeometryError as exc:
+        # e.g. a ring of one position: [[1, 2]]
+        raise ReferenceDataError(
+            path, _at_feature(number), _("the polygon's coordinates cannot be read")
+        ) from exc
     if shape.is_empty or not shape.is_valid:
-        raise ReferenceDataError(path, f"feature {index}", "geometry is empty or invalid")
+        raise ReferenceDataError(path, _at_feature(number), _("geometry is empty or invalid"))
     return geometry
 
 
@@ -134,18 +190,20 @@ def load_municipalities(data_dir: Path, summary: LoadSummary) -> dict[str, Munic
     path = data_dir / MUNICIPALITIES_FILE
     detailed_path = data_dir / DETAILED_MUNICIPALITIES_FILE
     detailed = {}
-    for index, feature in enumerate(_read_features(detailed_path)):
+    for number, feature in _read_features(detailed_path):
         code = str((feature.get("properties") or {}).get("kommunkod") or "")
-        detailed[code] = _polygon(detailed_path, index, feature)
+        detailed[code] = _polygon(detailed_path, number, feature)
     result = {}
-    for index, feature in enumerate(_read_features(path)):
+    for number, feature in _read_features(path):
         properties = feature.get("properties") or {}
         code, name = str(properties.get("kommunkod") or ""), properties.get("namn")
         if len(code) != 4 or not code.isdigit() or not code.startswith("01"):
-            raise ReferenceDataError(path, f"feature {index}", f"kommunkod {code!r} is invalid")
+            raise ReferenceDataError(
+                path, _at_feature(number), _("kommunkod %(code)r is invalid") % {"code": code}
+            )
         if not name:
-            raise ReferenceDataError(path, f"feature {index}", "namn is missing")
-        geometry = _polygon(path, index, feature)
+            raise ReferenceDataError(path, _at_feature(number), _("namn is missing"))
+        geometry = _polygon(path, number, feature)
         source = Municipality.BoundarySource.SCB
         if code in detailed:
             geometry, source = detailed[code], Municipality.BoundarySource.OSM
@@ -156,7 +214,11 @@ def load_municipalities(data_dir: Path, summary: LoadSummary) -> dict[str, Munic
             summary,
         )
     if len(result) != 26:
-        raise ReferenceDataError(path, "file", f"expected 26 municipalities, found {len(result)}")
+        raise ReferenceDataError(
+            path,
+            _in_file(),
+            _("expected 26 municipalities, found %(count)s") % {"count": len(result)},
+        )
     return result
 
 
@@ -167,11 +229,11 @@ def load_districts(data_dir: Path, summary: LoadSummary) -> dict[str, District]:
     for line, row in rows:
         name = (row["name"] or "").strip()
         if not name:
-            raise ReferenceDataError(path, f"line {line}", "column name is empty")
+            raise ReferenceDataError(path, _at_line(line), _("column name is empty"))
         valid_from = _date(path, line, "valid_from", row["valid_from"], optional=False)
         valid_to = _date(path, line, "valid_to", row["valid_to"], optional=True)
         if valid_to and valid_to < valid_from:
-            raise ReferenceDataError(path, f"line {line}", "valid_to is before valid_from")
+            raise ReferenceDataError(path, _at_line(line), _("valid_to is before valid_from"))
         districts[name] = _save(
             District, {"name": name}, {"valid_from": valid_from, "valid_to": valid_to}, summary
         )
@@ -180,18 +242,22 @@ def load_districts(data_dir: Path, summary: LoadSummary) -> dict[str, District]:
         unknown = [n for n in names if n not in districts]
         if unknown:
             raise ReferenceDataError(
-                path, f"line {line}", f"unknown predecessor {', '.join(unknown)}"
+                path,
+                _at_line(line),
+                _("unknown predecessor %(names)s") % {"names": ", ".join(unknown)},
             )
         district = districts[row["name"].strip()]
         _set_m2m(district.predecessors, [districts[n] for n in names], summary, "district")
 
     for filename, period_from, period_to in DISTRICT_BOUNDARY_FILES:
         boundary_path = data_dir / filename
-        for index, feature in enumerate(_read_features(boundary_path)):
+        for number, feature in _read_features(boundary_path):
             name = (feature.get("properties") or {}).get("namn")
             if name not in districts:
                 raise ReferenceDataError(
-                    boundary_path, f"feature {index}", f"unknown district {name!r}"
+                    boundary_path,
+                    _at_feature(number),
+                    _("unknown district %(name)r") % {"name": name},
                 )
             district = districts[name]
             valid_from = max(period_from, district.valid_from)
@@ -201,7 +267,7 @@ def load_districts(data_dir: Path, summary: LoadSummary) -> dict[str, District]:
                 {"district": district, "valid_from": valid_from},
                 {
                     "valid_to": min(ends) if ends else None,
-                    "geometry": _polygon(boundary_path, index, feature),
+                    "geometry": _polygon(boundary_path, number, feature),
                     "source": filename,
                 },
                 summary,
@@ -222,20 +288,23 @@ def load_police_areas(
     for line, row in rows:
         name = (row["name"] or "").strip()
         if not name:
-            raise ReferenceDataError(path, f"line {line}", "column name is empty")
+            raise ReferenceDataError(path, _at_line(line), _("column name is empty"))
         valid_from = _date(path, line, "valid_from", row["valid_from"], optional=False)
         valid_to = _date(path, line, "valid_to", row["valid_to"], optional=True)
         codes = {c.strip() for c in (row["municipalities"] or "").split(";") if c.strip()}
         names = {n.strip() for n in (row["stockholm_districts"] or "").split(";") if n.strip()}
         if unknown := sorted(codes - municipalities.keys()):
             raise ReferenceDataError(
-                path, f"line {line}", f"column municipalities: unknown code {', '.join(unknown)}"
+                path,
+                _at_line(line),
+                _("column municipalities: unknown code %(codes)s") % {"codes": ", ".join(unknown)},
             )
         if unknown := sorted(names - districts.keys()):
             raise ReferenceDataError(
                 path,
-                f"line {line}",
-                f"column stockholm_districts: unknown district {', '.join(unknown)}",
+                _at_line(line),
+                _("column stockholm_districts: unknown district %(names)s")
+                % {"names": ", ".join(unknown)},
             )
         area = _save(
             LocalPoliceArea,
@@ -269,18 +338,30 @@ def load_police_areas(
 def load_stations(data_dir: Path, summary: LoadSummary) -> None:
     path = data_dir / STATIONS_FILE
     kinds = set(Station.Kind.values)
-    for index, feature in enumerate(_read_features(path)):
+    for number, feature in _read_features(path):
         properties = feature.get("properties") or {}
         geometry = feature.get("geometry") or {}
         coordinates = geometry.get("coordinates") if geometry.get("type") == "Point" else None
-        if not coordinates or len(coordinates) < 2:
-            raise ReferenceDataError(path, f"feature {index}", "geometry is not a point")
+        if not isinstance(coordinates, list) or len(coordinates) < 2:
+            raise ReferenceDataError(path, _at_feature(number), _("geometry is not a point"))
+        try:
+            longitude, latitude = float(coordinates[0]), float(coordinates[1])
+        except (TypeError, ValueError) as exc:
+            raise ReferenceDataError(
+                path, _at_feature(number), _("the point's coordinates are not numbers")
+            ) from exc
+        if not (math.isfinite(longitude) and math.isfinite(latitude)):
+            raise ReferenceDataError(
+                path, _at_feature(number), _("the point's coordinates are not numbers")
+            )
         if properties.get("typ") not in kinds:
             raise ReferenceDataError(
-                path, f"feature {index}", f"unknown typ {properties.get('typ')!r}"
+                path,
+                _at_feature(number),
+                _("unknown typ %(kind)r") % {"kind": properties.get("typ")},
             )
         if not properties.get("namn") or not properties.get("osm_id"):
-            raise ReferenceDataError(path, f"feature {index}", "namn or osm_id is missing")
+            raise ReferenceDataError(path, _at_feature(number), _("namn or osm_id is missing"))
         _save(
             Station,
             {"osm_id": str(properties["osm_id"])},
@@ -289,8 +370,8 @@ def load_stations(data_dir: Path, summary: LoadSummary) -> None:
                 "kind": properties["typ"],
                 "lines": properties.get("linje") or "",
                 "railway": properties.get("bana") or "",
-                "longitude": float(coordinates[0]),
-                "latitude": float(coordinates[1]),
+                "longitude": longitude,
+                "latitude": latitude,
             },
             summary,
         )

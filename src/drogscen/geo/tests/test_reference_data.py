@@ -1,9 +1,11 @@
+import json
 import shutil
 from datetime import date
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -75,7 +77,9 @@ def data_copy(tmp_path):
     shutil.copytree(DATA_DIR, target)
     for path in target.iterdir():
         path.chmod(0o644)
-    return target
+    # The messages are translated; these tests read them in English.
+    with translation.override("en"):
+        yield target
 
 
 def test_a_broken_csv_names_file_line_and_column(data_copy):
@@ -115,6 +119,109 @@ def test_the_command_exits_2_on_broken_data(data_copy, settings, monkeypatch):
     with pytest.raises(CommandError, match="kommuner_stockholms_lan.geojson") as excinfo:
         call_command("load_reference_data")
     assert excinfo.value.returncode == 2
+
+
+def _geojson(path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _write_geojson(path, data):
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def test_a_csv_saved_as_latin_1_names_file_and_line(data_copy):
+    path = data_copy / "stadsdelsforvaltningar.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_bytes(text.encode("latin-1"))
+    first_non_ascii = next(
+        number for number, line in enumerate(text.splitlines(), start=1) if not line.isascii()
+    )
+    with pytest.raises(ReferenceDataError) as excinfo:
+        reference_data_load(data_dir=data_copy)
+    assert str(excinfo.value) == (
+        f"stadsdelsforvaltningar.csv, line {first_non_ascii}: "
+        "not UTF-8 text; save the file as UTF-8"
+    )
+
+
+def test_a_station_with_coordinates_that_are_not_numbers_is_named(data_copy):
+    path = data_copy / "stationer_stockholm.geojson"
+    data = _geojson(path)
+    data["features"][2]["geometry"]["coordinates"] = ["x", "y"]
+    _write_geojson(path, data)
+    with pytest.raises(ReferenceDataError) as excinfo:
+        reference_data_load(data_dir=data_copy)
+    # The third feature, counted from 1 as people count.
+    assert str(excinfo.value) == (
+        "stationer_stockholm.geojson, feature 3: the point's coordinates are not numbers"
+    )
+
+
+def test_a_municipality_with_unreadable_coordinates_is_named(data_copy):
+    path = data_copy / "kommuner_stockholms_lan.geojson"
+    data = _geojson(path)
+    data["features"][0]["geometry"] = {"type": "Polygon", "coordinates": [[1, 2]]}
+    _write_geojson(path, data)
+    with pytest.raises(ReferenceDataError) as excinfo:
+        reference_data_load(data_dir=data_copy)
+    assert str(excinfo.value) == (
+        "kommuner_stockholms_lan.geojson, feature 1: the polygon's coordinates cannot be read"
+    )
+
+
+@pytest.mark.parametrize(
+    ("filename", "break_it"),
+    [
+        ("stadsdelsforvaltningar.csv", lambda p: p.write_bytes("namn,Å\n".encode("latin-1"))),
+        (
+            "stationer_stockholm.geojson",
+            lambda p: _write_geojson(
+                p,
+                {
+                    "type": "FeatureCollection",
+                    "features": [
+                        {
+                            "type": "Feature",
+                            "geometry": {"type": "Point", "coordinates": ["x", "y"]},
+                        }
+                    ],
+                },
+            ),
+        ),
+        (
+            "kommuner_karna_osm.geojson",
+            lambda p: _write_geojson(
+                p,
+                {
+                    "type": "FeatureCollection",
+                    "features": [
+                        {
+                            "type": "Feature",
+                            "properties": {},
+                            "geometry": {"type": "Polygon", "coordinates": [[1, 2]]},
+                        }
+                    ],
+                },
+            ),
+        ),
+    ],
+)
+def test_the_command_names_the_broken_file_and_exits_2(data_copy, monkeypatch, filename, break_it):
+    break_it(data_copy / filename)
+    monkeypatch.setattr(
+        "drogscen.core.management.commands.load_reference_data.reference_data_load",
+        lambda refresh=False: reference_data_load(data_dir=data_copy, refresh=refresh),
+    )
+    with pytest.raises(CommandError, match=rf"^{filename}, (line|feature) 1: ") as excinfo:
+        call_command("load_reference_data")
+    assert excinfo.value.returncode == 2
+
+
+def test_loader_messages_are_translated(data_copy):
+    (data_copy / "stationer_stockholm.geojson").unlink()
+    with translation.override("sv"), pytest.raises(ReferenceDataError) as excinfo:
+        reference_data_load(data_dir=data_copy)
+    assert str(excinfo.value).startswith("stationer_stockholm.geojson, fil: ")
 
 
 # Known places (WGS84): T-Centralen, Rinkeby centrum, Solna centrum, Södertälje centrum.

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from drogscen.audit.models import AuditEntry
 from drogscen.core import access
+from drogscen.scenes import changes
 from drogscen.scenes.models import Scene, SceneLink
 
 
@@ -37,36 +42,36 @@ def scene_lineage(*, scene: Scene, fetched_by) -> dict[str, list[SceneLink]]:
     return {"earlier": earlier, "later": later}
 
 
-# What a person edits; the derived columns follow from these.
-HISTORY_FIELDS = (
-    "name",
-    "geometry",
-    "local_police_area_id",
-    "identified_on",
-    "closed_on",
-    "close_reason",
-    "close_note",
-    "ref",
-)
+def scene_history_entries(*, scene: Scene) -> QuerySet[AuditEntry]:
+    """The audit entries of a scene the caller has already been allowed to see, newest
+    first (who read what is for the audit, not the page)."""
+    return (
+        AuditEntry.objects.filter(object_type="scenes.scene", object_id=str(scene.pk))
+        .exclude(action=AuditEntry.Action.READ)
+        .order_by("-sequence")
+    )
+
+
+def scene_history_described(entries) -> list[AuditEntry]:
+    """The entries, each with `field_changes`: its edited fields old → new in the user's
+    language (one query for the names of the local police areas they mention)."""
+    entries = list(entries)
+    areas = changes.police_area_names(
+        entry.changes for entry in entries if entry.action == AuditEntry.Action.UPDATE
+    )
+    for entry in entries:
+        entry.field_changes = (
+            changes.field_changes(entry.changes, police_areas=areas)
+            if entry.action == AuditEntry.Action.UPDATE
+            else []
+        )
+    return entries
 
 
 def scene_history(*, scene: Scene, limit: int = 50) -> list[AuditEntry]:
-    """The audit entries of a scene the caller has already been allowed to see, each
-    with `changed_fields`: the names of the edited fields in the user's language."""
-    names = {
-        field.attname: field.verbose_name
-        for field in Scene._meta.concrete_fields
-        if field.attname in HISTORY_FIELDS
-    }
-    entries = list(
-        AuditEntry.objects.filter(object_type="scenes.scene", object_id=str(scene.pk))
-        .exclude(action=AuditEntry.Action.READ)  # who read what is for the audit, not the page
-        .order_by("-sequence")[:limit]
-    )
-    for entry in entries:
-        after = (entry.changes.get("after") or {}) if entry.action == "update" else {}
-        entry.changed_fields = [names[key] for key in HISTORY_FIELDS if key in after]
-    return entries
+    """The latest `limit` entries of a scene's history, described (see
+    scene_history_described)."""
+    return scene_history_described(scene_history_entries(scene=scene)[:limit])
 
 
 def scene_area_series(*, scene: Scene) -> list[dict]:
@@ -87,22 +92,55 @@ CONFLICT_FIELDS = {
 }
 
 
-def scene_changed_since(*, scene: Scene, version: int) -> list[str]:
-    """The fields edited since `version`, read from the scene's audit trail (a copy loaded
-    in the same request as the stale edit is already current, so it cannot tell)."""
-    changed: set[str] = set()
+@dataclass(frozen=True)
+class SceneEdit:
+    """One edit saved since an editor's version: who, when and what, old → new."""
+
+    username: str
+    recorded_at: datetime
+    field_changes: list[changes.FieldChange]
+
+    @property
+    def text(self) -> str:
+        return _("%(user)s, %(time)s: %(changes)s") % {
+            "user": self.username or "-",
+            "time": changes.when(self.recorded_at),
+            "changes": "; ".join(change.text for change in self.field_changes) or "-",
+        }
+
+
+def scene_edits_since(*, scene: Scene, version: int) -> list[SceneEdit]:
+    """The edits saved since `version`, oldest first, read from the scene's audit trail
+    (a copy loaded in the same request as the stale edit is already current, so it
+    cannot tell)."""
+    found = []
     entries = (
         AuditEntry.objects.filter(
             object_type="scenes.scene", object_id=str(scene.pk), action=AuditEntry.Action.UPDATE
         )
         .order_by("-sequence")
-        .values_list("changes", flat=True)
+        .values_list("changes", "username", "recorded_at")
     )
-    for changes in entries.iterator(chunk_size=20):
-        before = changes.get("before", {}) if isinstance(changes, dict) else {}
+    for audit_changes, username, recorded_at in entries.iterator(chunk_size=20):
+        before = audit_changes.get("before", {}) if isinstance(audit_changes, dict) else {}
         if "version" not in before:
             continue  # not an edit (e.g. derived values recomputed)
         if before["version"] < version:
             break  # newest first: the editor has seen everything from here on
-        changed.update(CONFLICT_FIELDS[key] for key in before if key in CONFLICT_FIELDS)
-    return [field for field in CONFLICT_FIELDS.values() if field in changed]
+        found.append((audit_changes, username, recorded_at))
+    found.reverse()
+    areas = changes.police_area_names(c for c, _u, _t in found)
+    return [
+        SceneEdit(username, recorded_at, changes.field_changes(c, police_areas=areas))
+        for c, username, recorded_at in found
+    ]
+
+
+def scene_changed_since(*, scene: Scene, version: int) -> list[str]:
+    """The fields (as a client names them) edited since `version`."""
+    return changed_fields(scene_edits_since(scene=scene, version=version))
+
+
+def changed_fields(edits: list[SceneEdit]) -> list[str]:
+    edited = {change.field for edit in edits for change in edit.field_changes}
+    return [name for key, name in CONFLICT_FIELDS.items() if key in edited]

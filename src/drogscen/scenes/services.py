@@ -17,31 +17,25 @@ from drogscen.core import access, geo
 from drogscen.geo.models import LocalPoliceArea
 from drogscen.scenes.derivation import apply_place, scene_geometry_problems, scene_place_derive
 from drogscen.scenes.models import Scene, SceneGeometryVersion, SceneLink
-from drogscen.scenes.selectors import scene_changed_since
+from drogscen.scenes.selectors import SceneEdit, changed_fields, scene_edits_since
 
 EDITABLE_FIELDS = ("name", "geometry", "local_police_area", "identified_on")
 
 
 class SceneConflict(Exception):
-    """Someone else saved the scene since the editor opened it; `changed` names the
-    fields they edited."""
+    """Someone else saved the scene since the editor opened it. `edits` says who changed
+    what and when (old → new), `changed` names the fields as a client sends them."""
 
-    def __init__(self, scene: Scene, changed: list[str]) -> None:
+    def __init__(self, scene: Scene, edits: list[SceneEdit]) -> None:
         self.scene = scene
-        self.changed = changed
-        names = {f.name: f.verbose_name for f in Scene._meta.concrete_fields}
-        super().__init__(
-            _(
-                "%(scene)s was changed by someone else while you edited it (now version "
-                "%(version)s). Their changes: %(fields)s. Nothing was saved; review and save "
-                "again."
-            )
-            % {
-                "scene": scene,
-                "version": scene.version,
-                "fields": ", ".join(str(names.get(f, f)) for f in changed) or "-",
-            }
-        )
+        self.edits = edits
+        self.changed = changed_fields(edits)
+        self.summary = _(
+            "%(scene)s was changed by someone else while you edited it (now version "
+            "%(version)s). Nothing was saved; review their changes and save again."
+        ) % {"scene": scene, "version": scene.version}
+        self.details = [edit.text for edit in edits]
+        super().__init__(" ".join([self.summary, *(f"{detail}." for detail in self.details)]))
 
 
 @dataclass(frozen=True)
@@ -91,7 +85,7 @@ def _derive(scene: Scene, shape) -> None:
 def _locked(scene: Scene, expected_version: int | None) -> Scene:
     current = Scene.objects.select_for_update().get(pk=scene.pk)
     if expected_version is not None and current.version != expected_version:
-        raise SceneConflict(current, scene_changed_since(scene=current, version=expected_version))
+        raise SceneConflict(current, scene_edits_since(scene=current, version=expected_version))
     return current
 
 

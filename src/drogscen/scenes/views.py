@@ -23,19 +23,34 @@ from drogscen.scenes.forms import CloseForm, MergeForm, SceneForm, SplitForm
 from drogscen.scenes.models import Scene
 
 PAGE_SIZE = 25
+HISTORY_ON_SCENE_PAGE = 50
+HISTORY_PAGE_SIZE = 100
 
 
 def _conflict(request, form, conflict: services.SceneConflict) -> None:
-    form.add_error(None, str(conflict))
+    form.add_error(None, [conflict.summary, *conflict.details])
     form.data = form.data.copy()
     form.data["version"] = conflict.scene.version
 
 
+def _filtered(request, scenes):
+    """The list page's filters over `scenes`. Any invalid value gives no rows: dropping
+    just that filter (or all of them) would show scenes the user did not ask for."""
+    filterset = SceneFilter(request.GET or None, queryset=scenes, request=request)
+    if not filterset.is_bound:
+        return filterset, scenes.order_by("ref")
+    if not filterset.is_valid():
+        return filterset, scenes.none()
+    return filterset, filterset.qs
+
+
+def _filter_errors(filterset) -> dict[str, list[str]]:
+    return {name: list(errors) for name, errors in filterset.errors.items()}
+
+
 @require_GET
 def scene_list(request):
-    scenes = selectors.scene_list(fetched_by=request.user)
-    filterset = SceneFilter(request.GET or None, queryset=scenes, request=request)
-    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else scenes.order_by("ref")
+    filterset, rows = _filtered(request, selectors.scene_list(fetched_by=request.user))
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -54,7 +69,7 @@ def scene_list(request):
 
 @require_GET
 def scene_map(request):
-    filterset = SceneFilter(request.GET or None, queryset=Scene.objects.none())
+    filterset = SceneFilter(request.GET or None, queryset=Scene.objects.none(), request=request)
     return render(request, "scenes/map.html", {"filter": filterset})
 
 
@@ -76,16 +91,38 @@ def feature(scene: Scene) -> dict:
 @require_GET
 def scene_map_data(request):
     """The scenes on the map: the same scoped selector and filters as the list."""
-    scenes = selectors.scene_list(fetched_by=request.user, geometry=True)
-    filterset = SceneFilter(request.GET or None, queryset=scenes, request=request)
-    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else scenes
+    filterset, rows = _filtered(
+        request, selectors.scene_list(fetched_by=request.user, geometry=True)
+    )
+    if filterset.is_bound and not filterset.is_valid():
+        return JsonResponse(
+            {"type": "FeatureCollection", "features": [], "errors": _filter_errors(filterset)},
+            status=400,
+        )
     return JsonResponse({"type": "FeatureCollection", "features": [feature(s) for s in rows]})
+
+
+def _history(request, scene: Scene) -> dict:
+    """The latest entries of the scene's history, or with `?history=all` all of them,
+    page by page (`history_page`)."""
+    if request.GET.get("history") == "all":
+        entries = selectors.scene_history_entries(scene=scene)
+        page = Paginator(entries, HISTORY_PAGE_SIZE).get_page(request.GET.get("history_page"))
+        page.object_list = selectors.scene_history_described(page.object_list)
+        return {"history": page.object_list, "history_page": page, "history_has_more": False}
+    # One more than shown: whether to offer the full history.
+    latest = selectors.scene_history(scene=scene, limit=HISTORY_ON_SCENE_PAGE + 1)
+    return {
+        "history": latest[:HISTORY_ON_SCENE_PAGE],
+        "history_page": None,
+        "history_has_more": len(latest) > HISTORY_ON_SCENE_PAGE,
+    }
 
 
 @require_GET
 def scene_detail(request, ref: str):
     scene = selectors.scene_get(ref=ref, fetched_by=request.user)
-    history = selectors.scene_history(scene=scene)
+    history = _history(request, scene)
     area_series = selectors.scene_area_series(scene=scene)
     # Mapping answers are police intelligence: partners see none, and reading is recorded.
     from drogscen.audit.recorder import record_read
@@ -105,7 +142,7 @@ def scene_detail(request, ref: str):
         {
             "scene": scene,
             "feature": feature(scene),
-            "history": history,
+            **history,
             "lineage": selectors.scene_lineage(scene=scene, fetched_by=request.user),
             "area_series": area_series,
             "area_chart": {

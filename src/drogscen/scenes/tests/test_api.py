@@ -376,7 +376,9 @@ def test_a_stale_version_is_409_naming_what_changed(signed_in, scenes):
     assert response.status_code == 409
     body = response.json()
     assert body["changed"] == ["name", "geometry"] and body["current_version"] == 3
-    assert "namn" in body["message"] and "yta" in body["message"]
+    # Who changed what, old → new; a redrawn area by its size.
+    assert "namn: Torget → Torget väst" in body["message"]
+    assert "m² → " in body["message"] and "system" in body["message"]
     scene = Scene.objects.get(ref="M-JARVA")
     assert (scene.identified_on, scene.name, scene.version) == (date(2023, 1, 15), "Torget väst", 3)
     # Having read version 2, only the later change is news.

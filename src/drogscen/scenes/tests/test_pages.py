@@ -12,6 +12,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
+def english(client, settings):
+    """Pages in English: for strings whose Swedish is still to be merged."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
+@pytest.fixture
 def three_scenes(scene_factory):
     return [
         scene_factory("J-1", name="Torget", lon=17.9280, lat=59.3880),
@@ -37,6 +43,34 @@ def test_filters_and_sorting(client, make_user, three_scenes):
     Scene.objects.filter(ref="J-1").update(closed_on=date(2024, 1, 1), close_reason="other")
     closed = client.get("/platser/", {"status": "closed"}).content.decode()
     assert "J-1" in closed and "J-2" not in closed
+
+
+def test_one_bad_filter_value_shows_the_error_and_no_scenes(client, make_user, three_scenes):
+    client.force_login(make_user("samordningskansliet", "viewer"))
+    response = client.get("/platser/", {"status": "closed", "municipality": "9999"})
+    page = response.content.decode()
+    assert response.status_code == 200 and 'data-testid="filter-errors"' in page
+    assert "Kommun: " in page  # the field is named with its error
+    assert "J-1" not in page and "J-2" not in page and "S-1" not in page
+    assert "0 platser" in page
+    response = client.get("/platser/", {"status": "whatever", "q": "Torget"})
+    assert 'data-testid="filter-errors"' in response.content.decode()
+    assert "J-1" not in response.content.decode()
+
+
+def test_one_bad_filter_value_gives_no_map_data(client, make_user, three_scenes):
+    client.force_login(make_user("samordningskansliet", "viewer"))
+    response = client.get(
+        "/platser/karta/platser.geojson", {"status": "closed", "municipality": "9999"}
+    )
+    assert response.status_code == 400
+    data = response.json()
+    assert data["features"] == [] and list(data["errors"]) == ["municipality"]
+    page = client.get("/platser/karta/", {"municipality": "9999"}).content.decode()
+    assert 'data-testid="filter-errors"' in page
+    # Valid filters still work.
+    data = client.get("/platser/karta/platser.geojson", {"municipality": "0184"}).json()
+    assert [f["properties"]["ref"] for f in data["features"]] == ["S-1"]
 
 
 def test_the_list_paginates(client, make_user, scene_factory):
@@ -94,6 +128,59 @@ def test_detail_shows_facts_lineage_area_series_and_history(client, make_user, t
     assert "Sammanslagen från" in other and "J-1" in other
     assert "area-chart-data" in page
     assert "skapad" in page and "ändrad" in page
+
+
+def test_history_shows_old_and_new_values(client, make_user, three_scenes, english):
+    from drogscen.geo.models import LocalPoliceArea
+    from drogscen.scenes import services
+
+    scene = services.scene_update(scene=three_scenes[0], expected_version=1, name="Torget väst")
+    services.scene_update(
+        scene=scene,
+        expected_version=2,
+        geometry=square(17.9280, 59.3880, 20),
+        local_police_area=LocalPoliceArea.objects.get(slug="sodermalm"),
+    )
+    client.force_login(make_user("samordningskansliet", "viewer"))
+    page = client.get("/platser/J-1/").content.decode()
+    history = page[page.index('data-testid="history"') :]
+    assert "Torget → Torget väst" in history
+    assert "area redrawn: 6,441 m² → 1,611 m²" in history.replace("</li>", "")
+    assert "Järva → Södermalm" in history
+    assert '"coordinates"' not in history and "Show the full history" not in history
+
+
+def test_the_whole_history_page_by_page_in_constant_queries(client, make_user, scene_factory):
+    from drogscen.scenes import services
+    from drogscen.scenes.views import HISTORY_ON_SCENE_PAGE, HISTORY_PAGE_SIZE
+
+    scene = scene_factory("H-1")
+    client.force_login(make_user("samordningskansliet", "viewer"))
+
+    def queries(path):
+        with CaptureQueriesContext(connection) as context:
+            response = client.get(path)
+            assert response.status_code == 200
+        return len(context.captured_queries), response.content.decode()
+
+    for path in ["/platser/H-1/", "/platser/H-1/?history=all"]:
+        queries(path)  # warm up (session, cached reference data)
+    few, _page = queries("/platser/H-1/")
+    few_all, _page = queries("/platser/H-1/?history=all")
+    for n in range(HISTORY_PAGE_SIZE + 5):
+        scene = services.scene_update(scene=scene, expected_version=None, name=f"Namn {n}")
+    many, page = queries("/platser/H-1/")
+    assert many == few
+    assert page.count("→ Namn ") == HISTORY_ON_SCENE_PAGE
+    assert "?history=all#history" in page
+    many_all, page = queries("/platser/H-1/?history=all")
+    assert many_all <= few_all + 1  # + the page count once the history has pages
+    assert page.count("→ Namn ") == HISTORY_PAGE_SIZE and "Namn 0<" not in page
+    assert "history_page=2" in page
+    _n, last = queries("/platser/H-1/?history=all&history_page=2")
+    assert "→ Namn 0<" in last and "→ Namn 1<" in last
+    assert "Plats H-1 → Namn 0" in last  # the first change and the creation
+    assert "?history=all#history" not in last
 
 
 def test_register_a_scene_through_the_form(client, make_user):
@@ -162,10 +249,34 @@ def test_a_stale_edit_shows_what_changed_and_saves_nothing(client, make_user, th
         "version": 1,
     }
     assert client.post("/platser/J-1/andra/", {**form, "name": "Först"}).status_code == 302
-    response = client.post("/platser/J-1/andra/", form)
+    response = client.post("/platser/J-1/andra/", {**form, "name": "Sedan"})
     page = response.content.decode()
-    assert response.status_code == 200 and "ändrats av någon annan" in page
+    assert response.status_code == 200 and 'role="alert"' in page
     assert Scene.objects.get(ref="J-1").name == "Först"
+    # Who changed what, old → new (the user is the one who saved first).
+    editor = response.wsgi_request.user.username
+    assert f"{editor}, " in page and "Torget → Först" in page
+
+
+def test_a_stale_edit_in_english_names_the_change(client, make_user, three_scenes, english):
+    client.force_login(make_user("lpo:jarva", "editor"))
+    form = {"local_police_area": "jarva", "identified_on": "2023-01-15", "version": 1}
+    client.post("/platser/J-1/andra/", {**form, "name": "Först"})
+    page = client.post("/platser/J-1/andra/", {**form, "name": "Sedan"}).content.decode()
+    assert "was changed by someone else" in page and "Nothing was saved" in page
+    assert "name: Torget → Först" in page
+
+
+def test_an_edit_without_version_is_refused(client, make_user, three_scenes, english):
+    client.force_login(make_user("lpo:jarva", "editor"))
+    response = client.post(
+        "/platser/J-1/andra/",
+        {"name": "Utan version", "local_police_area": "jarva", "identified_on": "2023-01-15"},
+    )
+    assert response.status_code == 200
+    assert "does not say which version" in response.content.decode()
+    scene = Scene.objects.get(ref="J-1")
+    assert (scene.name, scene.version) == ("Torget", 1)
 
 
 def test_viewers_cannot_open_the_forms(client, make_user, three_scenes):

@@ -3,6 +3,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils import translation
 
 from conftest import square
 from drogscen.audit.models import AuditEntry
@@ -81,6 +82,37 @@ def test_the_second_of_two_concurrent_edits_is_refused(scene_factory):
     assert conflict.value.changed == ["name"]
     assert "namn" in str(conflict.value)
     assert Scene.objects.get(pk=scene.pk).name == "Första"
+
+
+def test_a_conflict_says_who_changed_what_from_what_to_what(scene_factory, make_user):
+    from drogscen.audit.context import acting
+
+    scene = scene_factory("L-2", size_m=40)
+    stale = Scene.objects.get(pk=scene.pk)
+    anna, bertil = make_user("lpo:jarva", "editor"), make_user("lpo:jarva", "editor")
+    with acting(anna):
+        current = services.scene_update(scene=scene, expected_version=1, name="Torget väst")
+    with acting(bertil):
+        services.scene_update(
+            scene=current,
+            expected_version=2,
+            geometry=square(*RINKEBY, 20),
+            local_police_area=LocalPoliceArea.objects.get(slug="sodermalm"),
+        )
+    with translation.override("en"), pytest.raises(services.SceneConflict) as conflict:
+        services.scene_update(scene=stale, expected_version=1, name="Andra")
+    error = conflict.value
+    assert error.changed == ["name", "geometry", "local_police_area"]
+    assert [edit.username for edit in error.edits] == [anna.username, bertil.username]
+    first, second = error.details
+    assert first.startswith(f"{anna.username}, ") and "name: Plats L-2 → Torget väst" in first
+    assert "area redrawn: 6,441 m² → 1,611 m²" in second
+    assert "local police area: Järva → Södermalm" in second
+    assert "Nothing was saved" in str(error) and first in str(error)
+    # An editor who has seen version 2 hears only of Bertil's change.
+    with pytest.raises(services.SceneConflict) as conflict:
+        services.scene_update(scene=stale, expected_version=2, name="Andra")
+    assert [edit.username for edit in conflict.value.edits] == [bertil.username]
 
 
 def test_merge_closes_and_links_both_sides(scene_factory):

@@ -85,6 +85,12 @@ class SceneForm(forms.Form):
                 self.fields["local_police_area"].initial = areas.get()
         else:
             del self.fields["ref"]
+            # Optimistic locking: an edit must say which version it started from.
+            self.fields["version"].required = True
+            self.fields["version"].error_messages["required"] = _(
+                "The form does not say which version of the scene you started from, so "
+                "nothing was saved. Open the edit page again and redo your changes."
+            )
             self.fields["local_police_area"].queryset = (
                 self.fields["local_police_area"].queryset
                 | LocalPoliceArea.objects.filter(pk=scene.local_police_area_id)

@@ -121,6 +121,23 @@ def other_area_mapping_rule(action: str) -> Rule:
     return rule
 
 
+def participant_mapping_rule(action: str) -> Rule:
+    """A joint mapping of the Solna scene with the City of Stockholm taking part: the
+    participating municipality reads and co-signs it (never changes it), though the scene
+    lies in another municipality (the Solna scene itself stays out of its scope)."""
+
+    def rule(kind: str, role: str) -> bool:
+        if action in {"list", "view"}:
+            return kind in COUNTY_WIDE | {"municipality"}
+        if action == "create":  # model level, as for scenes
+            return kind == "police_area" and RANK[role] >= RANK["editor"]
+        if action == "cosign":
+            return kind == "municipality" and RANK[role] >= RANK["editor"]
+        return False
+
+    return rule
+
+
 def intervention_rule(action: str) -> Rule:
     """The sample intervention is owned by Solna municipality (not a representative
     organisation) and linked to the Järva scene; its target and progress report follow it.
@@ -290,6 +307,9 @@ MODEL_MATRIX: dict[str, dict[str, Rule]] = {
     "mappings.mapping#other_area": {
         a: other_area_mapping_rule(a) for a in ACTIONS + MAPPING_ACTIONS
     },
+    "mappings.mapping#participant": {
+        a: participant_mapping_rule(a) for a in ACTIONS + MAPPING_ACTIONS
+    },
     "mappings.cosignature": {
         a: (mapping_rule(a) if a in {"list", "view"} else nobody) for a in ACTIONS
     },
@@ -385,6 +405,7 @@ ENDPOINTS: dict[str, tuple[object, dict]] = {
     "api:mapping-detail": [
         (("mappings.mapping", "view"), {"pk": "@mappings.mapping"}),
         (("mappings.mapping#other_area", "view"), {"pk": "@mappings.mapping#other_area"}),
+        (("mappings.mapping#participant", "view"), {"pk": "@mappings.mapping#participant"}),
     ],
     # Workflow steps are POST only (GET is 405 for everyone); who may take them is in
     # MODEL_MATRIX and mappings/tests/test_api.py.
@@ -420,6 +441,10 @@ ENDPOINTS: dict[str, tuple[object, dict]] = {
     "mappings:detail": [
         (("page", "mappings.mapping", "view"), {"pk": "@mappings.mapping"}),
         (("page", "mappings.mapping#other_area", "view"), {"pk": "@mappings.mapping#other_area"}),
+        (
+            ("page", "mappings.mapping#participant", "view"),
+            {"pk": "@mappings.mapping#participant"},
+        ),
     ],
     "mappings:edit": (("page", "mappings.mapping", "change"), {"pk": "@mappings.mapping"}),
     # Workflow steps are POST only; who may take them is in MODEL_MATRIX.

@@ -42,13 +42,13 @@ def label(model) -> str:
     return model._meta.label_lower
 
 
-def mapping_sample(scene, municipality_code):
+def mapping_sample(scene, municipality_code, year=2024):
     from drogscen.mappings.services import mapping_create
 
     mapping = mapping_create(
         scene=scene,
-        year=2024,
-        mapped_on=date(2024, 10, 1),
+        year=year,
+        mapped_on=date(year, 10, 1),
         participants=[Organisation.objects.get(code=municipality_code)],
         answers={"criteria": ["persistent"]},
     )
@@ -211,6 +211,8 @@ def samples(db, django_user_model, scene_factory):
     other_mapping = mapping_sample(solna_scene, "kommun:0184")
     # An approved mapping gives the county report a year to report on.
     Mapping.objects.filter(pk=other_mapping.pk).update(status="approved")
+    participant_mapping = mapping_sample(solna_scene, "kommun:0184", year=2023)
+    participant_mapping.participants.add(Organisation.objects.get(code="kommun:0180"))
     cosignature = CoSignature.objects.create(
         mapping=mapping,
         organisation=Organisation.objects.get(code="kommun:0180"),
@@ -225,6 +227,7 @@ def samples(db, django_user_model, scene_factory):
         "mappings.mappingsettings": MappingSettings.objects.create(),
         "mappings.mapping": mapping,
         "mappings.mapping#other_area": other_mapping,
+        "mappings.mapping#participant": participant_mapping,
         "mappings.cosignature": cosignature,
         "scenes.scene": jarva_scene,
         "scenes.scene#other_area": solna_scene,

@@ -1,5 +1,8 @@
 """Who sees and works on which mappings (DESIGN §5). Partners (Region, Kriminalvården,
-Tullverket, Länsstyrelsen) see the scene list but never the mapping answers."""
+Tullverket, Länsstyrelsen) see the scene list but never the mapping answers. A
+municipality sees the mappings of the scenes located in it and, besides, the mappings it
+is a participant of (a joint mapping may include a neighbouring municipality), which it
+co-signs."""
 
 from django.db.models import Q
 
@@ -13,6 +16,21 @@ access.ACTION_ROLE.update(
 )
 
 
+def _participating(principal: access.Principal, action: str, prefix: str) -> Q | None:
+    """The mappings a municipality of the user's takes part in (with the role `action`
+    needs), or None when the user acts for no municipality."""
+    organisations = {r.organisation_id for r in principal.roles_for(action, kinds={"municipality"})}
+    if not organisations:
+        return None
+    return Q(
+        **{
+            f"{prefix}pk__in": Mapping.participants.through.objects.filter(
+                organisation_id__in=organisations
+            ).values("mapping_id")
+        }
+    )
+
+
 def mapping_condition(principal: access.Principal, action: str, prefix: str = "") -> Q:
     if action == access.VIEW:
         if principal.county_wide(action):
@@ -23,23 +41,16 @@ def mapping_condition(principal: access.Principal, action: str, prefix: str = ""
             conditions.append(Q(**{f"{prefix}lead_local_police_area_id__in": areas}))
         if municipalities := principal.municipality_ids(action):
             conditions.append(Q(**{f"{prefix}scene__municipality_id__in": municipalities}))
+        # A municipality taking part in a joint mapping of a scene in another
+        # municipality reads that mapping (it co-signs what it reads), but nothing else
+        # of the scene: the scene's other mappings and its page stay out of scope.
+        if participating := _participating(principal, action, prefix):
+            conditions.append(participating)
         return access.any_of(*conditions)
     if action == COSIGN:
-        organisations = {
-            r.organisation_id for r in principal.roles_for(COSIGN, kinds={"municipality"})
-        }
-        if not organisations:
-            return access.NOTHING
-        # Only a mapping the user may read, of a municipality taking part.
-        visible = mapping_condition(principal, access.VIEW, prefix)
-        participating = Q(
-            **{
-                f"{prefix}pk__in": Mapping.participants.through.objects.filter(
-                    organisation_id__in=organisations
-                ).values("mapping_id")
-            }
-        )
-        return participating if visible == access.EVERYTHING else visible & participating
+        # Each participating municipality co-signs, wherever the scene lies; taking part
+        # is what gives the right to read the mapping (above).
+        return _participating(principal, COSIGN, prefix) or access.NOTHING
     if action in {access.ADD, access.CHANGE, SUBMIT, APPROVE, CORRECT}:
         # The local police area leads the mapping of its own scenes.
         if areas := principal.local_police_area_ids(action):

@@ -27,6 +27,7 @@ from drogscen.mappings.models import Mapping
 from drogscen.mappings.selectors import mapping_get, mapping_list
 from drogscen.questionnaires.definition import relevant_questions
 from drogscen.questionnaires.services import questionnaire_for_year
+from drogscen.scenes.models import Scene
 from drogscen.scenes.selectors import scene_get
 
 
@@ -227,6 +228,11 @@ def mapping_detail(request, pk: int):
             },
             "correction_form": CorrectionForm(),
             "correction": getattr(mapping, "correction", None),
+            # A participating municipality of another municipality's scene reads the
+            # mapping it co-signs, not the scene's page.
+            "scene_visible": access.restrict(
+                Scene.objects.filter(pk=mapping.scene_id), user, access.VIEW
+            ).exists(),
         },
     )
 

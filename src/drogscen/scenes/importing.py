@@ -322,6 +322,8 @@ def _checked(
     existing = _existing_scenes(list(first_of))
     for item in checked:
         item.scene = existing.get(item.ref) if item.ref else None
+        if item.scene is not None and not item.problems:
+            item.changes = _changes(item.scene, item.values)
     if by is not None:
         _check_scope(checked, by)
     problems = [
@@ -331,9 +333,6 @@ def _checked(
     ]
     if problems:
         raise ImportRejected(problems)
-    for item in checked:
-        if item.scene is not None:
-            item.changes = _changes(item.scene, item.values)
     return checked
 
 
@@ -470,9 +469,11 @@ def _existing_scenes(refs: list[str]) -> dict[str, Scene]:
 
 
 def _check_scope(checked: list[_Checked], user) -> None:
-    """A feature outside the user's writable scope is a problem of that feature: new
-    scenes only in the user's own local police areas, changes only to scenes the user
-    may change, and not moved out of reach (the services check the same again)."""
+    """A feature that would write outside the user's writable scope is a problem of that
+    feature: new scenes only in the user's own local police areas, changes only to scenes
+    the user may change, and not moved out of reach (the services check the same again).
+    A feature equal to its stored scene writes nothing and is never refused, so a user
+    can re-import their own export (which may hold scenes they see but may not change)."""
     principal = access.principal_for(user)
     if principal.is_superuser:
         return
@@ -486,9 +487,16 @@ def _check_scope(checked: list[_Checked], user) -> None:
     )
     for item in checked:
         area = item.values.get("local_police_area")
+        if item.scene is not None and not item.problems and not item.changes:
+            continue  # equal to the stored scene: nothing is written, so nothing to refuse
         if item.scene is not None and item.scene.pk not in changeable:
             item.problems.append(("ref", _("belongs to a scene you may not change")))
-        elif item.scene is not None and area is not None and area.pk not in change_areas:
+        elif (
+            item.scene is not None
+            and area is not None
+            and area.pk != item.scene.local_police_area_id
+            and area.pk not in change_areas
+        ):
             item.problems.append(
                 ("lpo", _("you cannot move a scene out of your own local police area"))
             )

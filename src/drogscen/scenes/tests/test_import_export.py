@@ -661,8 +661,29 @@ def test_an_lpo_editor_imports_scenes_of_the_own_area(tmp_path, county, make_use
 
 def test_a_viewer_cannot_import(tmp_path, county, make_user):
     viewer = make_user("lpo:jarva", "viewer")
-    lines = rejected(write(tmp_path, collection(feature("J-1"))), "--as", viewer.username)
+    path = write(tmp_path, collection(feature("J-1", name="Nytt")))
+    lines = rejected(path, "--as", viewer.username)
     assert "ref: belongs to a scene you may not change" in lines
+
+
+def test_reimporting_the_own_export_as_the_user_changes_nothing(tmp_path, county, make_user):
+    # A municipality's case worker sees the scenes in it but may not change them.
+    solna = make_user("kommun:0184", "editor")
+    path = tmp_path / "solna.geojson"
+    run_export("--format", "geojson", "--out", str(path), "--as", solna.username)
+    before = state()
+    out, _ = run_import(path, "--as", solna.username)
+    assert "1 read, 0 created, 0 updated, 1 unchanged" in out
+    assert state() == before
+    # A changed feature in the same file is still refused, and only that one.
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["features"].append(feature("J-1", name="Annat namn"))
+    data["features"].append(feature("T-1", SODERTALJE, lpo="Södertälje"))  # unseen, equal
+    lines = rejected(write(tmp_path, data), "--as", solna.username)
+    assert lines.strip() == (
+        "scenes.geojson, feature 2 (ref J-1), ref: belongs to a scene you may not change"
+    )
+    assert state() == before
 
 
 def test_an_unknown_user_exits_2(tmp_path):

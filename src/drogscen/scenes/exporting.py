@@ -40,12 +40,14 @@ PROPERTIES = (
     "municipality",
     "district",
     "area_m2",
+    "point_lon",
+    "point_lat",
     "nearest_station",
     "station_distance_m",
     "version",
 )
 DATE_PROPERTIES = {"identified_on", "closed_on"}
-NUMBER_PROPERTIES = {"area_m2", "station_distance_m"}
+NUMBER_PROPERTIES = {"area_m2", "point_lon", "point_lat", "station_distance_m"}
 
 
 def scenes_export(
@@ -102,6 +104,10 @@ def scene_properties(scene: Scene) -> dict[str, Any]:
         "municipality": scene.municipality.name,
         "district": scene.district.name if scene.district else None,
         "area_m2": scene.area_m2,
+        # The representative point: always inside the area (WGS84); the municipality and
+        # district are the ones containing it.
+        "point_lon": scene.point_lon,
+        "point_lat": scene.point_lat,
         "nearest_station": scene.nearest_station.name if scene.nearest_station else None,
         "station_distance_m": scene.station_distance_m,
         "version": scene.version,

@@ -482,7 +482,20 @@ def test_geopackage_round_trip_in_wgs84_and_sweref_changes_nothing(tmp_path, sce
         3,
         "MultiPolygon",
     )
-    assert {"ref", "lpo", "municipality_code", "area_m2", "version"} <= set(info["fields"])
+    assert {
+        "ref",
+        "lpo",
+        "municipality_code",
+        "area_m2",
+        "point_lon",
+        "point_lat",
+        "version",
+    } <= set(info["fields"])
+    meta, _fids, _geometry, columns = pyogrio.raw.read(exported)
+    column = dict(zip(meta["fields"], columns, strict=True))
+    t1 = Scene.objects.get(ref="T-1")
+    assert list(column["ref"]).index("T-1") == 2
+    assert (column["point_lon"][2], column["point_lat"][2]) == (t1.point_lon, t1.point_lat)
     before = state()
 
     out, _ = run_import(exported)
@@ -572,12 +585,19 @@ def test_geojson_export_to_stdout_carries_the_derived_attributes(scene_factory):
         "municipality": "Stockholm",
         "district": "Järva",
         "area_m2": pytest.approx(6400, rel=0.02),
+        "point_lon": pytest.approx(RINKEBY[0], abs=0.001),
+        "point_lat": pytest.approx(RINKEBY[1], abs=0.001),
         "nearest_station": first["properties"]["nearest_station"],
         "station_distance_m": pytest.approx(first["properties"]["station_distance_m"]),
         "version": 1,
     }
     assert first["properties"]["nearest_station"]
-    assert first["geometry"] == Scene.objects.get(ref="J-1").geometry
+    stored = Scene.objects.get(ref="J-1")
+    assert (first["properties"]["point_lon"], first["properties"]["point_lat"]) == (
+        stored.point_lon,
+        stored.point_lat,
+    )
+    assert first["geometry"] == stored.geometry
     (entry,) = AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT)
     assert entry.changes == {"format": "geojson", "count": 2}
 

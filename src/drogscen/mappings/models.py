@@ -3,7 +3,11 @@ the municipality since 2023."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -162,24 +166,62 @@ class CoSignature(AuditedModel):
         return f"{self.mapping} – {self.organisation}"
 
 
+MONTH = [MinValueValidator(1), MaxValueValidator(12)]
+DAY = [MinValueValidator(1), MaxValueValidator(31)]
+
+
 class MappingSettings(AuditedModel):
     """The coordination office's settings of the yearly round (one row)."""
 
     window_end_month = models.PositiveSmallIntegerField(
-        _("mapping window ends, month of the following year"), default=3
+        _("mapping window ends, month of the following year"), default=3, validators=MONTH
     )
-    window_end_day = models.PositiveSmallIntegerField(_("… day"), default=31)
+    window_end_day = models.PositiveSmallIntegerField(_("… day"), default=31, validators=DAY)
     deadline_month = models.PositiveSmallIntegerField(
-        _("deadline for the approved mapping, month of the following year"), default=3
+        _("deadline for the approved mapping, month of the following year"),
+        default=3,
+        validators=MONTH,
     )
-    deadline_day = models.PositiveSmallIntegerField(_("… day"), default=31)
+    deadline_day = models.PositiveSmallIntegerField(_("… day"), default=31, validators=DAY)
 
     class Meta:
         verbose_name = _("mapping settings")
         verbose_name_plural = _("mapping settings")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(**{f"{field}__gte": 1, f"{field}__lte": top}),
+                name=f"mappingsettings_{field}_range",
+            )
+            for field, top in [
+                ("window_end_month", 12),
+                ("window_end_day", 31),
+                ("deadline_month", 12),
+                ("deadline_day", 31),
+            ]
+        ]
 
     def __str__(self) -> str:
         return str(_("mapping settings"))
+
+    def clean(self) -> None:
+        """Each month and day must make a date in every year: 29 February does not (the
+        window and the deadline fall in the year after the reference year, leap or not)."""
+        problems = {}
+        for month_field, day_field in [
+            ("window_end_month", "window_end_day"),
+            ("deadline_month", "deadline_day"),
+        ]:
+            month, day = getattr(self, month_field), getattr(self, day_field)
+            if not (isinstance(month, int) and 1 <= month <= 12 and isinstance(day, int)):
+                continue  # the field's own validators report it
+            try:
+                date(2023, month, day)  # not a leap year
+            except ValueError:
+                problems[day_field] = _(
+                    "Month %(month)s has no day %(day)s (in a year that is not a leap year)."
+                ) % {"month": month, "day": day}
+        if problems:
+            raise ValidationError(problems)
 
     @classmethod
     def current(cls) -> MappingSettings:

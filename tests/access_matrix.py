@@ -218,6 +218,13 @@ CRIME_EVENT = {
     "change": nobody,
     "delete": nobody,
 }
+NOBODY_AT_ALL = {  # kept by the system alone, e.g. the events' columnar copy
+    "list": nobody,
+    "view": nobody,
+    "create": nobody,
+    "change": nobody,
+    "delete": nobody,
+}
 EVENT_IMPORT = {  # someone else's upload
     "list": county_wide("viewer"),
     "view": county_wide("viewer"),
@@ -324,6 +331,7 @@ MODEL_MATRIX: dict[str, dict[str, Rule]] = {
     "outcomes.crimecode": REFERENCE_DATA,
     "outcomes.surveyindicator": REFERENCE_DATA,
     "outcomes.crimeevent": CRIME_EVENT,
+    "outcomes.eventtile": NOBODY_AT_ALL,
     "outcomes.eventimport": EVENT_IMPORT,
     "outcomes.indicator": INDICATOR,
     "outcomes.aggregatedcount": {a: scene_data_rule(a) for a in ACTIONS},
@@ -350,6 +358,8 @@ MODEL_MATRIX: dict[str, dict[str, Rule]] = {
 ENDPOINTS: dict[str, tuple[object, dict]] = {
     "login": ("sign_in_page", {}),
     "logout": ("post_only", {}),
+    # Open to everyone, signed in or not (the public page's language switch): a GET
+    # changes nothing and is sent back (302) to the page it came from, never to sign in.
     "set_language": ("post_only", {}),
     "dashboards:public": ("public", {}),
     "dashboards:health": ("public", {}),

@@ -2,8 +2,9 @@ from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLogi
 from django.middleware.locale import LocaleMiddleware
 
 # The API authenticates by token or session itself and answers 401 as JSON; static
-# files and the health check are public.
-OPEN_PREFIXES = ("/api/", "/static/", "/healthz")
+# files and the health check are public, and so is the language switch: the public
+# statistics page offers English to visitors who never sign in.
+OPEN_PREFIXES = ("/api/", "/static/", "/healthz", "/i18n/setlang/")
 
 
 class LoginRequiredMiddleware(DjangoLoginRequired):

@@ -7,6 +7,7 @@ module means that a later move to PostGIS is one contained change.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -195,19 +196,42 @@ def normalised_geojson(geometry: BaseGeometry) -> dict[str, Any]:
 def polygon_problems(geojson: Any) -> tuple[BaseGeometry | None, list[str]]:
     """Checks a GeoJSON geometry meant to be a polygon; returns the shape (or None) and
     the problems in words a user can act on."""
-    if not isinstance(geojson, dict):
+    if geojson is None:
         return None, [_("geometry is missing")]
+    if not isinstance(geojson, dict):
+        return None, [
+            _(
+                'geometry must be a GeoJSON object such as {"type": "Polygon", '
+                '"coordinates": [...]}, not %(kind)s'
+            )
+            % {"kind": _json_kind(geojson)}
+        ]
     kind = geojson.get("type")
     if kind not in {"Polygon", "MultiPolygon"}:
         return None, [
             _("geometry must be a Polygon or MultiPolygon, not %(kind)s") % {"kind": kind or "-"}
         ]
+    if "coordinates" not in geojson:
+        return None, [_("geometry has no coordinates")]
     coordinates = geojson.get("coordinates")
+    if not isinstance(coordinates, list):
+        return None, [
+            _(
+                "coordinates must be a list of rings of [longitude, latitude] positions, "
+                "not %(kind)s"
+            )
+            % {"kind": _json_kind(coordinates)}
+        ]
     polygons = [coordinates] if kind == "Polygon" else coordinates
-    if not isinstance(polygons, list) or not polygons:
+    if not polygons:
         return None, [_("geometry is empty")]
     for polygon in polygons:
-        if not isinstance(polygon, list) or not polygon:
+        if not isinstance(polygon, list):
+            return None, [
+                _("each polygon must be a list of rings, not %(kind)s")
+                % {"kind": _json_kind(polygon)}
+            ]
+        if not polygon:
             return None, [_("geometry is empty")]
         for ring in polygon:
             if not isinstance(ring, list):
@@ -246,9 +270,65 @@ def polygon_problems(geojson: Any) -> tuple[BaseGeometry | None, list[str]]:
         return None, [_("geometry is empty")]
     if not shape_.is_valid:
         return None, [
-            _("geometry is invalid: %(reason)s") % {"reason": shapely.is_valid_reason(shape_)}
+            _("geometry is invalid: %(reason)s")
+            % {"reason": invalid_reason(shapely.is_valid_reason(shape_))}
         ]
     return shape_, []
+
+
+def _json_kind(value: Any) -> str:
+    """What a JSON value is, in words (for a message about the wrong kind of value)."""
+    if isinstance(value, str):
+        shown = value if len(value) <= 30 else value[:29] + "…"
+        return _("the text %(text)s") % {"text": repr(shown)}
+    if isinstance(value, bool):
+        return _("true or false")
+    if isinstance(value, int | float):
+        return _("a number")
+    if isinstance(value, list):
+        return _("a list")
+    if isinstance(value, dict):
+        return _("an object")
+    return _("nothing (null)")
+
+
+_INVALID_REASON = re.compile(r"^(?P<reason>[^\[]+?)\s*(\[(?P<x>\S+) (?P<y>\S+)\])?$")
+
+
+def invalid_reason(reason: str) -> str:
+    """GEOS's reason for an invalid polygon (`is_valid_reason`, e.g. "Self-intersection
+    [17.93 59.385]") in words a user can act on; GEOS's own text when unknown."""
+    match = _INVALID_REASON.match(reason or "")
+    if not match:
+        return reason
+    messages = {
+        "Self-intersection": _("the outline crosses itself near %(point)s"),
+        "Ring Self-intersection": _("the outline crosses or touches itself near %(point)s"),
+        "Interior is disconnected": _(
+            "the area falls apart into pieces near %(point)s (a hole cuts it through)"
+        ),
+        "Hole lies outside shell": _("a hole lies outside the outer boundary near %(point)s"),
+        "Nested holes": _("a hole lies inside another hole near %(point)s"),
+        "Nested shells": _(
+            "one part lies inside another near %(point)s; draw it as a hole or as one part"
+        ),
+        "Duplicate Rings": _("a ring is given twice near %(point)s"),
+        "Too few points in geometry component": _(
+            "a ring has fewer than 3 different corners near %(point)s"
+        ),
+        "Ring is not closed": _(
+            "a ring is not closed (first and last position differ) near %(point)s"
+        ),
+        "Invalid Coordinate": _("a coordinate is not a finite number near %(point)s"),
+    }
+    message = messages.get(match["reason"])
+    if message is None:
+        return reason
+    try:
+        point = f"{float(match['x']):.5f}, {float(match['y']):.5f}"
+    except (TypeError, ValueError):
+        point = "-"
+    return message % {"point": point}
 
 
 def bounds(geometry: BaseGeometry) -> tuple[float, float, float, float]:

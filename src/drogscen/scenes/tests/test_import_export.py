@@ -276,7 +276,18 @@ BAD_FEATURES = {
         "geometry",
         "not closed",
     ),
-    "self-intersecting": (dict(geometry=BOWTIE), "geometry", "Self-intersection"),
+    "self-intersecting": (dict(geometry=BOWTIE), "geometry", "the outline crosses itself near"),
+    "geometry as WKT text": (
+        dict(geometry="POLYGON((1 1))"),
+        "geometry",
+        "must be a GeoJSON object such as",
+    ),
+    "coordinates as text": (
+        dict(geometry={"type": "Polygon", "coordinates": "abc"}),
+        "geometry",
+        "coordinates must be a list of rings of [longitude, latitude] positions, not the text",
+    ),
+    "no coordinates": (dict(geometry={"type": "Polygon"}), "geometry", "has no coordinates"),
     "text coordinates": (
         dict(geometry=_ring(["a", "b"], ["c", "d"], ["e", "f"], ["a", "b"])),
         "geometry",

@@ -172,6 +172,58 @@ def test_unusable_areas_are_refused_with_a_reason(geometry, message):
     assert not Scene.objects.filter(ref="BAD").exists()
 
 
+@pytest.mark.parametrize(
+    ("geometry", "message"),
+    [
+        ("POLYGON((1 1))", "must be a GeoJSON object such as"),
+        ({"type": "Polygon", "coordinates": "abc"}, "must be a list of rings"),
+        ({"type": "MultiPolygon", "coordinates": [7]}, "each polygon must be a list of rings"),
+        (
+            {
+                "type": "Polygon",
+                "coordinates": [
+                    [[17.92, 59.38], [17.93, 59.39], [17.93, 59.38], [17.92, 59.39], [17.92, 59.38]]
+                ],
+            },
+            "the outline crosses itself near 17.92500, 59.38500",
+        ),
+        (
+            {
+                "type": "Polygon",
+                "coordinates": [
+                    [
+                        [17.92, 59.38],
+                        [17.93, 59.38],
+                        [17.93, 59.39],
+                        [17.92, 59.39],
+                        [17.92, 59.38],
+                    ],
+                    [
+                        [17.94, 59.38],
+                        [17.95, 59.38],
+                        [17.95, 59.39],
+                        [17.94, 59.39],
+                        [17.94, 59.38],
+                    ],
+                ],
+            },
+            "a hole lies outside the outer boundary",
+        ),
+    ],
+)
+def test_the_reason_for_an_unusable_area_says_what_is_wrong(geometry, message):
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        services.scene_create(
+            ref="BAD",
+            name="Fel",
+            geometry=geometry,
+            local_police_area=LocalPoliceArea.objects.get(slug="jarva"),
+            identified_on=date(2024, 1, 1),
+        )
+    text = " ".join(error.value.message_dict["geometry"])
+    assert message in text and "Self-intersection" not in text
+
+
 def test_closing_before_identification_is_refused(scene_factory):
     scene = scene_factory("C-1", identified_on=date(2024, 5, 1))
     with pytest.raises(ValidationError):

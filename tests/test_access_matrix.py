@@ -87,6 +87,9 @@ def outcome_samples(scene, someone_else) -> dict:
             x=670_000.0,
             y=6_585_000.0,
         ),
+        "outcomes.eventtile": outcomes.EventTile.objects.create(
+            source="polisen", tile_x=335, tile_y=3292, rows=0, columns=b""
+        ),
         "outcomes.eventimport": upload,
         "outcomes.indicator": outcomes.Indicator.objects.create(
             scene=scene, zone="inside", category="violent", year=2025, month=3, count=4

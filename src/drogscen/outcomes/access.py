@@ -22,6 +22,7 @@ from drogscen.outcomes.models import (
     CrimeCode,
     CrimeEvent,
     EventImport,
+    EventTile,
     Indicator,
     SurveyIndicator,
     SurveyResult,
@@ -106,6 +107,12 @@ def crime_event_scope(principal: access.Principal, action: str) -> Q:
     # rows (the counting reads them as the system, not as a user).
     if action == access.ADD and imports_events(principal):
         return access.EVERYTHING
+    return access.NOTHING
+
+
+@access.register(EventTile)
+def event_tile_scope(principal: access.Principal, action: str) -> Q:
+    # The columnar copy of the events: written and read by the system only.
     return access.NOTHING
 
 

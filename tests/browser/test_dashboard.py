@@ -37,3 +37,24 @@ def test_dashboard_change_year_and_drill_down_to_a_scene(page, sign_in, make_use
     expect(page.get_by_test_id("drill-down")).to_have_text("Öppna drogscener 2023")
     page.get_by_role("link", name="D-2").click()
     expect(page.get_by_role("heading", name="Plats bara 2023")).to_be_visible()
+
+
+def test_a_police_area_figure_drills_down_to_its_scenes(page, sign_in, make_user, scene_factory):
+    city = Organisation.objects.get(code="kommun:0180")
+    scene = scene_factory("D-3", name="Plats i Järva")
+    services.mapping_record_approved(
+        scene=scene,
+        year=2024,
+        mapped_on=date(2024, 11, 1),
+        participants=[city],
+        answers=OPEN_ANSWERS,
+        lead_local_police_area=scene.local_police_area,
+    )
+    sign_in(make_user("samordningskansliet", "viewer"))
+
+    page.get_by_role("row", name="Järva").get_by_role("link", name="1").click()
+    expect(page.get_by_role("heading", name="LPO Järva 2024")).to_be_visible()
+    expect(page.get_by_test_id("area-count")).to_have_text("1")
+    expect(page.get_by_test_id("scene-list-count")).to_have_text("1")
+    page.get_by_role("link", name="D-3").click()
+    expect(page.get_by_role("heading", name="Plats i Järva")).to_be_visible()

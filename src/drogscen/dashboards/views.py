@@ -15,14 +15,17 @@ from django.views.decorators.http import require_GET
 
 from drogscen.core import access
 from drogscen.geo.models import LocalPoliceArea, Municipality
-from drogscen.mappings.compliance import mapping_compliance
+from drogscen.mappings.compliance import AreaCompliance, mapping_compliance
 from drogscen.mappings.models import Mapping
 from drogscen.reports import charts, public
 from drogscen.reports.builder import (
+    LOCAL_POLICE_AREA,
+    MUNICIPALITY,
+    STOCKHOLM,
+    area_figures,
     latest_reported_year,
     report_build,
     report_years,
-    series_by_area,
 )
 from drogscen.scenes.selectors import scene_list
 
@@ -40,6 +43,44 @@ def _year(request, years: list[int]) -> int | None:
     return year
 
 
+SCENE_LIST = "scenes:list"
+DRILL_DOWNS = {
+    "open": "open_in",
+    "new": "new_in",
+    "removed": "removed_in",
+    "unmapped": "unmapped_in",
+}
+
+
+def _url(name: str, query: dict, *, args=(), fragment: str = "") -> str:
+    return reverse(name, args=args) + "?" + urlencode(query) + (f"#{fragment}" if fragment else "")
+
+
+def _scene_links(year: int, **filters) -> dict[str, str]:
+    """The scene list filtered to the scenes each figure counts (scenes/filters.py)."""
+    return {
+        figure: _url(SCENE_LIST, {param: year, **filters}) for figure, param in DRILL_DOWNS.items()
+    }
+
+
+def _police_area_links(year: int, slug: str) -> dict[str, str]:
+    """An area's open, new and removed scenes are those whose mapping it led, which the
+    scene list cannot filter by (its local police area is the scene's current one): the
+    area page lists them itself. The scenes without a mapping are the area's current ones."""
+    links = {
+        figure: _url(
+            "dashboards:police_area", {"year": year, "list": figure}, args=[slug], fragment="scenes"
+        )
+        for figure in ("open", "new", "removed")
+    }
+    links["unmapped"] = _url(SCENE_LIST, {"unmapped_in": year, "local_police_area": slug})
+    return links
+
+
+def _series_rows(series: dict[str, int], link) -> list[tuple[str, int, str]]:
+    return [(y, n, link(int(y))) for y, n in sorted(series.items())]
+
+
 def _context(request, years, year):
     report = report_build(year=year, fetched_by=request.user)
     names = dict(Municipality.objects.values_list("code", "name"))
@@ -48,21 +89,42 @@ def _context(request, years, year):
         "years": years,
         "year": year,
         "report": report,
+        "slugs": slugs,
         "municipality_rows": [
-            {"code": code, "name": names[code], "count": n}
+            {
+                "code": code,
+                "name": names[code],
+                "count": n,
+                "url": _url(SCENE_LIST, {"open_in": year, "municipality": code}),
+            }
             for code, n in sorted(
                 report["municipalities"]["by_code"].items(), key=lambda item: names[item[0]]
             )
         ],
         "area_rows": [
-            {"name": name, "slug": slugs.get(name), "count": n}
+            {
+                "name": name,
+                "slug": slugs.get(name),
+                "count": n,
+                "url": _police_area_links(year, slugs[name])["open"] if name in slugs else "",
+            }
             for name, n in sorted(report["local_police_areas"]["by_name"].items())
         ],
-        "series_rows": sorted(report["goal"]["series"].items()),
-        "county_wide": access.principal_for(request.user).county_wide(),
-        # The same chart definition as the PDF report's (reports/charts.py).
-        "charts": {"goal": charts.goal_chart_cached(report)},
+        "county_wide": report["scope"] == "county",
     }
+
+
+def _compliance(request, year: int, *, kind: str | None = None, key=None, scene_ids=None):
+    """The yearly round's state for the county or one area, as far as the user may read
+    mappings (partners see no mapping states): None for those who may not."""
+    if not access.can(request.user, access.VIEW, Mapping):
+        return None
+    areas, county = mapping_compliance(year=year, fetched_by=request.user)
+    if kind is None:
+        return county
+    if kind == LOCAL_POLICE_AREA:  # the follow-up is per the scene's current area
+        return next((a for a in areas if a.name == key), AreaCompliance(key))
+    return AreaCompliance(key, [s for s in county.scenes if s.scene.pk in scene_ids])
 
 
 @require_GET
@@ -72,48 +134,108 @@ def home(request):
     if year is None:
         return render(request, "dashboards/home.html", {"years": []})
     context = _context(request, years, year)
+    report = context["report"]
+    context.update(
+        {
+            "links": {
+                **_scene_links(year),
+                "all_open": _url(SCENE_LIST, {"open_in": year}),
+                "by_area": _url(SCENE_LIST, {"open_in": year, "ordering": "local_police_area"}),
+                "stockholm": _url(SCENE_LIST, {"open_in": year, "municipality": STOCKHOLM}),
+                "by_size": _url(SCENE_LIST, {"open_in": year, "ordering": "-area"}),
+                "mappings": _url("mappings:list", {"year": year, "status": "approved"}),
+            },
+            "compliance_url": _url("mappings:compliance", {"year": year}),
+            "series_rows": _series_rows(
+                report["goal"]["series"], lambda y: _url(SCENE_LIST, {"open_in": y})
+            ),
+            # The same chart definition as the PDF report's (reports/charts.py).
+            "goal_chart": charts.goal_chart_cached(report),
+            "compliance": _compliance(request, year),
+        }
+    )
     from drogscen.evaluations.dashboard import dashboard_context
 
-    context.update(dashboard_context(user=request.user, year=year, report=context["report"]))
-    if access.can(request.user, access.VIEW, Mapping):  # partners see no mapping states
-        _, context["compliance"] = mapping_compliance(year=year, fetched_by=request.user)
+    context.update(dashboard_context(user=request.user, year=year, report=report))
     return render(request, "dashboards/home.html", context)
 
 
-def _area_page(request, *, title, kind, key, scenes, series, links, own: bool):
+LISTS = ("open", "new", "removed", "unmapped")
+
+
+def _area_page(request, *, title, kind, key, slug, scenes, own: bool):
+    """A municipality's or local police area's page: the county page's figures, goal
+    signal and yearly-round follow-up for the area (reports.builder.area_figures, the
+    same rules as the county's), its scenes listed and on a map."""
     # Per-area figures are for the areas of the user's own scenes, as in the report.
     principal = access.principal_for(request.user)
+    visible = scene_list(fetched_by=request.user)
     if not (principal.county_wide() or own or scenes.exists()):
         raise Http404
     years = report_years()
     year = _year(request, years)
-    context = _context(request, years, year) if year else {"years": []}
-    context.update(
-        {
-            "title": title,
-            "kind": kind,
-            "area_series": sorted(series.items()),
-            "area_count": series.get(year, 0) if year else 0,
-            "scenes": scenes.order_by("ref"),
-            "links": links,
-            # The area's scenes the user may see (the map's data is scoped like the list).
-            "map_url": reverse("scenes:map_data") + "?" + urlencode(links),
-        }
-    )
+    filters = {"municipality": key} if kind == MUNICIPALITY else {"local_police_area": slug}
+    context = {
+        "years": [],
+        "title": title,
+        "kind": kind,
+        "links": filters,
+        # The area's scenes the user may see (the map's data is scoped like the list).
+        "map_url": reverse("scenes:map_data") + "?" + urlencode(filters),
+        "scenes": scenes.order_by("ref"),
+    }
+    if year:
+        context.update(_context(request, years, year))
+        area = area_figures(year=year, kind=kind, key=key, fetched_by=request.user)
+        if kind == MUNICIPALITY:
+            figure_links = _scene_links(year, municipality=key)
+
+            def year_link(y):
+                return _url(SCENE_LIST, {"open_in": y, "municipality": key})
+        else:
+            figure_links = _police_area_links(year, slug)
+
+            def year_link(y):
+                return _url(
+                    "dashboards:police_area",
+                    {"year": y, "list": "open"},
+                    args=[slug],
+                    fragment="scenes",
+                )
+
+        shown = request.GET.get("list")
+        if shown in LISTS:
+            # Which scenes are open is mapping information: partners get no list.
+            ids = area["scene_ids"][shown] if access.can(request.user, access.VIEW, Mapping) else []
+            context["scenes"] = visible.filter(pk__in=ids).order_by("ref")
+            context["shown"] = shown
+        own_ids = None
+        if kind == MUNICIPALITY:
+            own_ids = set(scenes.values_list("pk", flat=True))
+        context.update(
+            {
+                "area": area,
+                "area_count": area["scenes"]["count"],
+                "figure_links": figure_links,
+                "series_rows": _series_rows(area["goal"]["series"], year_link),
+                "goal_chart": charts.goal_chart_cached(area) if area["goal"]["series"] else "",
+                "compliance": _compliance(request, year, kind=kind, key=key, scene_ids=own_ids),
+                "compliance_url": _url("mappings:compliance", {"year": year}),
+            }
+        )
     return render(request, "dashboards/area.html", context)
 
 
 @require_GET
 def municipality(request, code: str):
-    place = get_object_or_404(Municipality, code=code)
+    place = get_object_or_404(Municipality.objects.defer("geometry"), code=code)
     return _area_page(
         request,
         title=place.name,
-        kind="municipality",
+        kind=MUNICIPALITY,
         key=code,
+        slug=None,
         scenes=scene_list(fetched_by=request.user).filter(municipality=place),
-        series=series_by_area()["municipalities"].get(code, {}),
-        links={"municipality": code},
         own=place.pk in access.principal_for(request.user).municipality_ids(),
     )
 
@@ -124,11 +246,10 @@ def police_area(request, slug: str):
     return _area_page(
         request,
         title=f"LPO {area.name}",
-        kind="local_police_area",
+        kind=LOCAL_POLICE_AREA,
         key=area.name,
+        slug=slug,
         scenes=scene_list(fetched_by=request.user).filter(local_police_area=area),
-        series=series_by_area()["local_police_areas"].get(area.name, {}),
-        links={"local_police_area": slug},
         own=area.pk in access.principal_for(request.user).local_police_area_ids(),
     )
 

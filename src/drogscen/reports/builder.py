@@ -2,8 +2,8 @@
 every output (JSON, HTML, PDF, Excel, CSV, the dashboards, the public page and the API).
 
 Counting rules in `mappings/counting.py`. Figures are county-wide aggregates; a user who
-does not see the whole county gets the breakdowns (per municipality and local police
-area) only for the areas of the scenes they may see."""
+does not see every scene gets the breakdowns (per municipality, local police area and
+district) counted over the scenes they may see only (`_restrict_breakdowns`)."""
 
 from __future__ import annotations
 
@@ -154,13 +154,8 @@ def report_build(*, year: int, fetched_by=None) -> dict[str, Any]:
     }
     by_code = Counter(scenes[pk]["municipality__code"] for pk in open_now)
     by_area = Counter(this_year[pk].lead_area for pk in open_now)
-    stockholm = [pk for pk in sorted(open_now) if scenes[pk]["municipality__code"] == STOCKHOLM]
-    districts_found = lookups.districts_at(
-        [scenes[pk]["point_lon"] for pk in stockholm],
-        [scenes[pk]["point_lat"] for pk in stockholm],
-        on=end,
-    )
-    districts_with = sorted({d.key for d in districts_found if d.key})
+    district_of = _stockholm_districts(open_now, scenes, end)
+    districts_with = sorted(set(district_of.values()))
     substances = Counter(this_year[pk].main_substance or "unknown" for pk in open_now)
     symptoms = Counter(code for pk in open_now for code in set(this_year[pk].symptoms))
     area_now = _areas_at_year_end(open_now, year)
@@ -212,9 +207,39 @@ def report_build(*, year: int, fetched_by=None) -> dict[str, Any]:
         "interventions": interventions_summary(year),
         "evaluations": _evaluations(year, fetched_by),
     }
-    if fetched_by is not None and not access.principal_for(fetched_by).county_wide():
-        _restrict_breakdowns(report, fetched_by)
+    visible = visible_scene_ids(fetched_by)
+    if visible is not None:
+        _restrict_breakdowns(
+            report,
+            counted=open_now & visible,
+            municipality_of={pk: scenes[pk]["municipality__code"] for pk in open_now},
+            lead_area_of={pk: this_year[pk].lead_area for pk in open_now},
+            district_of=district_of,
+        )
     return report
+
+
+def visible_scene_ids(user) -> set[int] | None:
+    """The scenes whose place the user may see, or None when that is every scene (the
+    coordination office, the police region and the partners, who see the scene list and
+    map of the whole county): then the report's breakdowns are the county's own."""
+    if user is None:
+        return None
+    if access.scope(Scene, user) == access.EVERYTHING:
+        return None
+    return set(access.restrict(Scene.objects.all(), user).values_list("pk", flat=True))
+
+
+def _stockholm_districts(open_now: set[int], scenes: dict[int, dict], end: date) -> dict[int, str]:
+    """The district administration (valid at the end of the year) of each open scene in
+    the City of Stockholm, by the scene's representative point."""
+    stockholm = [pk for pk in sorted(open_now) if scenes[pk]["municipality__code"] == STOCKHOLM]
+    found = lookups.districts_at(
+        [scenes[pk]["point_lon"] for pk in stockholm],
+        [scenes[pk]["point_lat"] for pk in stockholm],
+        on=end,
+    )
+    return {pk: d.key for pk, d in zip(stockholm, found, strict=True) if d.key}
 
 
 def _evaluations(year: int, fetched_by) -> dict[str, Any]:
@@ -223,25 +248,32 @@ def _evaluations(year: int, fetched_by) -> dict[str, Any]:
     return evaluations_section(year, fetched_by=fetched_by)
 
 
-def _restrict_breakdowns(report: dict[str, Any], user) -> None:
-    """County totals stay; per-area figures only for the areas of the user's scenes."""
-    visible = access.restrict(Scene.objects.all(), user)
-    codes = set(visible.values_list("municipality__code", flat=True))
-    areas = set(visible.values_list("local_police_area__name", flat=True))
-    areas |= set(
-        access.restrict(Mapping.objects.all(), user).values_list(
-            "lead_local_police_area__name", flat=True
-        )
-    )
+def _restrict_breakdowns(
+    report: dict[str, Any],
+    *,
+    counted: set[int],
+    municipality_of: dict[int, str],
+    lead_area_of: dict[int, str],
+    district_of: dict[int, str],
+) -> None:
+    """County totals stay; the breakdowns count only the open scenes the user may see.
+
+    A row is an area of the user's own scenes, and its number counts those scenes only:
+    a Solna municipality user sees local police area Solna with Solna's scenes, not with
+    Sundbyberg's that the same area also led. Local police areas are keyed, like the
+    county's breakdown, by the area that led the scene's mapping for the year, so a
+    scene whose area has since been reorganised is still counted under the one that
+    mapped it."""
     report["scope"] = "restricted"
-    report["municipalities"]["by_code"] = {
-        code: n for code, n in report["municipalities"]["by_code"].items() if code in codes
-    }
-    report["local_police_areas"]["by_name"] = {
-        name: n for name, n in report["local_police_areas"]["by_name"].items() if name in areas
-    }
-    if STOCKHOLM not in codes:
-        report["stockholm_districts"]["names"] = []
+    report["municipalities"]["by_code"] = dict(
+        sorted(Counter(municipality_of[pk] for pk in counted).items())
+    )
+    report["local_police_areas"]["by_name"] = dict(
+        sorted(Counter(lead_area_of[pk] for pk in counted).items())
+    )
+    report["stockholm_districts"]["names"] = sorted(
+        {district_of[pk] for pk in counted if pk in district_of}
+    )
 
 
 def series_by_area() -> dict[str, dict[str, dict[int, int]]]:
@@ -262,6 +294,97 @@ def series_by_area() -> dict[str, dict[str, dict[int, int]]]:
         "municipalities": {k: dict(sorted(v.items())) for k, v in municipalities.items()},
         "local_police_areas": {k: dict(sorted(v.items())) for k, v in areas.items()},
     }
+
+
+MUNICIPALITY, LOCAL_POLICE_AREA = "municipality", "local_police_area"
+
+
+def area_figures(*, year: int, kind: str, key: str, fetched_by=None) -> dict[str, Any]:
+    """The report's scene figures for one municipality (`key` its code) or local police
+    area (`key` its name), by the county report's rules: the municipality is the scene's
+    (from its representative point), the local police area the one that led the year's
+    mapping. new = open in the area in Y and not open anywhere in Y−1; removed = open in
+    the area in Y−1 and not open anywhere in Y; unmapped = active scenes in the area (by
+    the scene's current municipality or area) without an approved mapping for Y.
+
+    A user who does not see every scene gets the figures of the scenes they may see (as
+    the report's breakdowns). `scene_ids` are the scenes each figure counts, for the
+    drill-down. The series runs from the area's first year with an open scene to Y, and
+    the area is on track when every year is lower than the one before — or stays at
+    none."""
+    if kind not in (MUNICIPALITY, LOCAL_POLICE_AREA):
+        raise ValueError(f"unknown area kind {kind!r}")
+    mappings = approved_mappings()
+    visible = visible_scene_ids(fetched_by)
+    codes = dict(
+        Scene.objects.filter(pk__in={m.scene_id for m in mappings}).values_list(
+            "pk", "municipality__code"
+        )
+    )
+    open_all: dict[int, set[int]] = {}
+    open_area: dict[int, set[int]] = {}
+    mapped: dict[int, set[int]] = {}
+    for m in mappings:
+        mapped.setdefault(m.year, set()).add(m.scene_id)
+        if not m.is_open:
+            continue
+        open_all.setdefault(m.year, set()).add(m.scene_id)
+        in_area = codes.get(m.scene_id) == key if kind == MUNICIPALITY else m.lead_area == key
+        if in_area and (visible is None or m.scene_id in visible):
+            open_area.setdefault(m.year, set()).add(m.scene_id)
+    years = sorted({m.year for m in mappings if m.year <= year})
+    end = date(year, 12, 31)
+    active = Scene.objects.filter(identified_on__lte=end).exclude(closed_on__lte=end)
+    if kind == MUNICIPALITY:
+        active = active.filter(municipality__code=key)
+    else:
+        active = active.filter(local_police_area__name=key)
+    unmapped = set(active.values_list("pk", flat=True)) - mapped.get(year, set())
+    if visible is not None:
+        unmapped &= visible
+    now, before = open_area.get(year, set()), open_area.get(year - 1, set())
+    compared = year - 1 in years
+    new = now - open_all.get(year - 1, set())
+    removed = before - open_all.get(year, set())
+    first = next((y for y in years if open_area.get(y)), None)
+    series = {y: len(open_area.get(y, ())) for y in years if first is not None and y >= first}
+    return {
+        "year": year,
+        "kind": kind,
+        "key": key,
+        "scope": "county" if visible is None else "restricted",
+        "scenes": {
+            "count": len(now),
+            "previous_count": len(before) if compared else None,
+            "change": len(now) - len(before) if compared else None,
+            "new": len(new) if compared else None,
+            "removed": len(removed) if compared else None,
+            "unmapped": len(unmapped),
+        },
+        "goal": {
+            "series": {str(y): n for y, n in series.items()},
+            "on_track": area_on_track(series),
+            "target_year": GOAL_YEAR,
+        },
+        "scene_ids": {
+            "open": sorted(now),
+            "new": sorted(new) if compared else [],
+            "removed": sorted(removed) if compared else [],
+            "unmapped": sorted(unmapped),
+        },
+    }
+
+
+def area_on_track(series: dict[int, int]) -> bool | None:
+    """The county's rule (`on_track`) for an area, where a year at none after a year at
+    none also counts: an area cannot go lower than no open scene."""
+    years = sorted(series)
+    if len(years) < 2:
+        return None
+    return all(
+        series[b] < series[a] or series[a] == series[b] == 0
+        for a, b in zip(years, years[1:], strict=False)
+    )
 
 
 def interventions_summary(year: int) -> dict[str, Any]:

@@ -150,9 +150,13 @@ def district_rows(report: dict[str, Any]) -> list[DistrictRow]:
     """The City of Stockholm's district administrations valid at the end of the year."""
     end = date(report["year"], 12, 31)
     with_scenes = set(report["stockholm_districts"]["names"])
-    hidden = is_restricted(report) and not with_scenes
+    restricted = is_restricted(report)
+    # A restricted report names the districts of the user's own scenes; of the others it
+    # cannot say "none" (there may be scenes the user does not see): not shown.
     return [
-        DistrictRow(name, None if hidden else name in with_scenes)
+        DistrictRow(
+            name, (True if name in with_scenes else None) if restricted else name in with_scenes
+        )
         for name in District.objects.valid_on(end).order_by("name").values_list("name", flat=True)
     ]
 

@@ -1,3 +1,4 @@
+import html
 import json
 import re
 from datetime import date
@@ -22,7 +23,9 @@ def test_the_county_dashboard_shows_the_published_picture(client, make_user, dem
     client.force_login(make_user("samordningskansliet", "viewer"))
     page = client.get("/").content.decode()
     assert figure(page, "open-count") == "53"
-    assert "63 → 53" in page and "8 av 26" in page and "11 av 11" in page
+    assert "63 → 53" in page
+    assert figure(page, "municipalities-count") == "8" and "</a> av 26" in page
+    assert figure(page, "districts-count") == "11" and "</a> av 11" in page
     assert "96 %" in page
     assert "På rätt väg" in page
     page_2023 = client.get("/", {"year": 2023}).content.decode()
@@ -115,16 +118,21 @@ def test_dashboard_queries_do_not_grow_with_the_number_of_scenes(client, make_us
                     lead_local_police_area=scene.local_police_area,
                 )
 
+    pages = ["/", "/lansbild/kommun/0180/", "/lansbild/lpo/jarva/"]
+
     def queries():
-        with CaptureQueriesContext(connection) as context:
-            assert client.get("/", {"year": 2024}).status_code == 200
-        return len(context.captured_queries)
+        counts = []
+        for path in pages:
+            with CaptureQueriesContext(connection) as context:
+                assert client.get(path, {"year": 2024}).status_code == 200
+            counts.append(len(context.captured_queries))
+        return counts
 
     add(3, 0)
     queries()  # the first request builds the per-process spatial indexes
     few = queries()
     add(30, 3)
-    queries()  # new figures: the goal chart is drawn and cached once
+    queries()  # new figures: the goal charts are drawn and cached once
     assert queries() == few
 
 
@@ -136,3 +144,150 @@ def test_the_report_api_is_scoped(client, make_user, demo_county):
     assert client.get("/api/v1/reports/2031/").status_code == 404
     client.logout()
     assert client.get("/api/v1/reports/2024/").status_code == 401
+
+
+# --- the language switch on the public page ---------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_an_anonymous_visitor_switches_the_public_page_to_english(client, demo_county):
+    assert "Öppna drogscener i Stockholms län" in client.get("/oppen-statistik/").content.decode()
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/oppen-statistik/"})
+    assert response.status_code == 302 and response.url == "/oppen-statistik/"  # not sign-in
+    page = client.get(response.url).content.decode()
+    assert '<html lang="en">' in page
+    assert "Open drug scenes in Stockholm county" in page
+    assert "What is an open drug scene?" in page
+
+
+# --- drill-down: every figure's link lists the scenes (or mappings) it counts -----------------
+
+
+def linked(page: str, testid: str) -> tuple[str, str]:
+    """The link carrying data-testid and the figure it shows."""
+    tag = re.search(rf'<a href="([^"]+)" data-testid="{testid}">\s*([^<]+)', page)
+    assert tag, testid
+    return html.unescape(tag.group(1)), tag.group(2).strip()
+
+
+def counted(client, url: str) -> int:
+    """How many rows a drill-down target lists: scenes on the scene list or an area page,
+    mappings on the mapping list."""
+    response = client.get(url)
+    assert response.status_code == 200, url
+    if url.startswith("/lansbild/"):
+        return int(figure(response.content.decode(), "scene-list-count"))
+    return response.context["page"].paginator.count
+
+
+def rows(page: str, heading: str) -> list[tuple[str, int]]:
+    """(href, figure) of the linked numbers in the table after a heading."""
+    table = page.split(heading, 1)[1].split("</table>", 1)[0]
+    return [
+        (html.unescape(href), int(n))
+        for href, n in re.findall(r'<td class="number"><a href="([^"]+)">(\d+)</a>', table)
+    ]
+
+
+@pytest.mark.django_db
+def test_every_number_on_the_county_page_links_to_what_it_counts(client, make_user, demo_county):
+    client.force_login(make_user("samordningskansliet", "viewer"))
+    page = client.get("/", {"year": 2024}).content.decode()
+    report = report_build(year=2024)
+    same_as_figure = ["open-count", "new-count", "removed-count", "unmapped-count"]
+    for testid in same_as_figure + ["mappings-count"]:
+        url, number = linked(page, testid)
+        assert counted(client, url) == int(number), testid
+    # The number of areas counts the open scenes in them: the link lists those scenes.
+    for testid in ("municipalities-count", "police-areas-count", "area-total"):
+        url, _number = linked(page, testid)
+        assert counted(client, url) == report["scenes"]["count"] == 53, testid
+    url, number = linked(page, "districts-count")
+    assert number == "11" and counted(client, url) == report["municipalities"]["by_code"]["0180"]
+    url, _share = linked(page, "joint-share")
+    assert counted(client, url) == report["mappings"]["count"]
+
+    series = re.findall(r'<a href="([^"]+)" data-testid="series-(\d{4})">(\d+)</a>', page)
+    assert [(y, int(n)) for _url, y, n in series] == [("2023", 63), ("2024", 53)]
+    for url, _year, n in series:
+        assert counted(client, html.unescape(url)) == int(n)
+
+    municipalities = rows(page, "Per kommun")
+    assert len(municipalities) == 8 and sum(n for _url, n in municipalities) == 53
+    areas = rows(page, "Per lokalpolisområde")
+    assert len(areas) == 13 and sum(n for _url, n in areas) == 53
+    for url, n in municipalities + areas:  # Norrmalm led mappings of scenes now elsewhere
+        assert counted(client, url) == n, url
+
+    compliance = page.split('data-testid="compliance"', 1)[1].split("</article>", 1)[0]
+    mapped = re.search(r'<a href="([^"]+)">(\d+)</a>', compliance)
+    target = client.get(html.unescape(mapped.group(1)))
+    assert target.status_code == 200 and target.context["county"].mapped == int(mapped.group(2))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "count", "signal"),
+    [("/lansbild/kommun/0180/", 30, "on-track"), ("/lansbild/lpo/norrmalm/", 7, "off-track")],
+)
+def test_an_area_page_has_the_county_layout_and_drills_down(
+    client, make_user, demo_county, path, count, signal
+):
+    client.force_login(make_user("samordningskansliet", "viewer"))
+    page = client.get(path, {"year": 2024}).content.decode()
+    assert f'card goal {signal}" data-testid="goal"' in page  # Norrmalm: 7 and 7
+    assert 'data-testid="compliance"' in page
+    url, number = linked(page, "area-count")
+    assert int(number) == count == counted(client, url)
+    for testid in ("new-count", "removed-count", "unmapped-count"):
+        url, number = linked(page, testid)
+        assert counted(client, url) == int(number), testid
+    series = re.findall(r'<a href="([^"]+)" data-testid="series-(\d{4})">(\d+)</a>', page)
+    assert [y for _url, y, _n in series] == ["2023", "2024"]
+    for url, _year, n in series:
+        assert counted(client, html.unescape(url)) == int(n)
+
+
+# --- who sees which breakdown -----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_partners_get_the_whole_breakdown_by_lead_police_area(client, make_user, demo_county):
+    """Regression: the breakdown was matched on the scenes' current area, so Norrmalm (which
+    led the mappings of scenes since moved to other areas) went missing for partners."""
+    region = make_user("region", "viewer")
+    report = report_build(year=2024, fetched_by=region)
+    assert (
+        report["local_police_areas"]["by_name"]
+        == report_build(year=2024)["local_police_areas"]["by_name"]
+    )
+    assert report["local_police_areas"]["by_name"]["Norrmalm"] == 7
+    assert sum(report["local_police_areas"]["by_name"].values()) == 53
+    client.force_login(region)
+    page = client.get("/", {"year": 2023}).content.decode()
+    assert figure(page, "police-areas-count") == "16"
+    assert (
+        len(page.split("Per lokalpolisområde", 1)[1].split("</table>")[0].split("<tr>")) - 2 == 16
+    )
+
+
+@pytest.mark.django_db
+def test_a_restricted_breakdown_counts_only_the_users_own_scenes(client, make_user, demo_county):
+    """LPO Solna also led Sundbyberg's three scenes: Solna's municipality sees the area
+    with Solna's four scenes, the police area with all seven."""
+    solna = make_user("kommun:0184", "viewer")
+    report = report_build(year=2024, fetched_by=solna)
+    assert report["municipalities"]["by_code"] == {"0184": 4}
+    assert report["local_police_areas"]["by_name"] == {"Solna": 4}
+    assert report["stockholm_districts"]["names"] == []
+    police = report_build(year=2024, fetched_by=make_user("lpo:solna", "viewer"))
+    assert police["municipalities"]["by_code"] == {"0183": 3, "0184": 4}
+    assert police["local_police_areas"]["by_name"] == {"Solna": 7}
+    jarva = report_build(year=2024, fetched_by=make_user("lpo:jarva", "viewer"))
+    assert jarva["municipalities"]["by_code"] == {"0180": 4}  # not Stockholm's 30
+    assert len(jarva["stockholm_districts"]["names"]) >= 1
+    assert report["stockholm_districts"]["with_scenes"] == 11  # the county total stays
+
+    client.force_login(solna)
+    page = client.get("/lansbild/lpo/solna/", {"year": 2024}).content.decode()
+    assert figure(page, "area-count") == "4"

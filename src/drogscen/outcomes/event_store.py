@@ -113,11 +113,7 @@ def rebuild(*, sources: Iterable[str] | None = None) -> int:
 def read(*, bbox: tuple[float, float, float, float] | None = None) -> event_columns.Columns:
     """The events as arrays; with ``bbox`` (x0, y0, x1, y1 in EPSG:3006) only the tiles
     that meet it, and of those only the events inside it."""
-    tiles = EventTile.objects.order_by("source", "tile_x", "tile_y")
-    if bbox is not None:
-        tx0, tx1, ty0, ty1 = event_columns.tiles_in_box(*bbox)
-        tiles = tiles.filter(tile_x__gte=tx0, tile_x__lte=tx1, tile_y__gte=ty0, tile_y__lte=ty1)
-    columns = event_columns.unpack(tiles.values_list("codes", "rows", "columns"))
+    columns = event_columns.unpack(_tile_rows(bbox))
     if bbox is None:
         return columns
     x0, y0, x1, y1 = bbox
@@ -131,6 +127,25 @@ def read(*, bbox: tuple[float, float, float, float] | None = None) -> event_colu
         code=columns.code[inside],
         codes=columns.codes,
     )
+
+
+def _tile_rows(bbox) -> list[tuple[list[str], int, bytes]]:
+    """``(codes, rows, columns)`` of the tiles meeting ``bbox`` (all when None)."""
+    tiles = EventTile.objects.order_by("source", "tile_x", "tile_y")
+    if bbox is not None:
+        tx0, tx1, ty0, ty1 = event_columns.tiles_in_box(*bbox)
+        tiles = tiles.filter(tile_x__gte=tx0, tile_x__lte=tx1, tile_y__gte=ty0, tile_y__lte=ty1)
+    tiles = tiles.values_list("codes", "rows", "columns")
+    if connection.vendor != "postgresql":
+        return list(tiles)
+    # PostgreSQL sends bytea as hex text by default: ask for binary results instead
+    sql, params = tiles.query.sql_with_params()
+    import psycopg
+
+    connection.ensure_connection()
+    with psycopg.Cursor(connection.connection) as cursor:  # Django's are client-side
+        cursor.execute(sql, params, binary=True)
+        return cursor.fetchall()
 
 
 def event_years() -> set[int]:

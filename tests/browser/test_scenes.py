@@ -1,13 +1,23 @@
+import re
+
 import pytest
 from playwright.sync_api import expect
 
+from drogscen.accounts.models import Membership, Organisation
 from drogscen.scenes.models import Scene
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_draw_a_scene_see_it_on_the_map_and_in_the_list(page, sign_in, make_user):
-    sign_in(make_user("lpo:jarva", "editor"))
+    # An editor of two local police areas: the form cannot guess the area before drawing.
+    editor = make_user("lpo:jarva", "editor")
+    Membership.objects.create(
+        user=editor,
+        organisation=Organisation.objects.get(code="lpo:norra-innerstaden"),
+        role="editor",
+    )
+    sign_in(editor)
     page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Platser").click()
     page.get_by_role("link", name="Registrera en plats").click()
 
@@ -20,13 +30,21 @@ def test_draw_a_scene_see_it_on_the_map_and_in_the_list(page, sign_in, make_user
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     for dx, dy in [(-6, -6), (6, -6), (6, 6), (-6, 6)]:  # about 900 m × 900 m at zoom 10
         page.mouse.click(x + dx, y + dy)
+    police_area = page.get_by_label("Lokalpolisområde")
+    expect(police_area).to_have_value("")
     page.get_by_test_id("finish-area").click()
+    # Suggested from where the area lies (the middle of the city), said next to the field.
+    expect(police_area).to_have_value("norra-innerstaden")
+    expect(page.get_by_test_id("lpo-suggested")).to_have_text(
+        re.compile("Föreslaget utifrån platsens läge|Suggested from where the scene lies")
+    )
     page.get_by_role("button", name="Spara").click()
 
     expect(page.get_by_role("heading", name="Plats vid torget")).to_be_visible()
     expect(page.get_by_role("status")).to_contain_text("registrerades")
     scene = Scene.objects.get(ref="B-1")
     assert scene.municipality.code == "0180" and scene.area_m2 > 100
+    assert scene.local_police_area.slug == "norra-innerstaden"
 
     page.get_by_role("link", name="Alla platser").click()
     expect(page.get_by_role("cell", name="B-1")).to_be_visible()

@@ -314,14 +314,16 @@ def scene_split(request, ref: str):
     )
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def suggest_police_area(request):
-    """For the form: the local police area covering a drawn area (by its coverage list)."""
+    """For the form: the local police area covering a drawn area (by its coverage list).
+    The form's script POSTs: an uploaded area can be too long for a URL."""
     from drogscen.scenes.derivation import scene_geometry_problems, scene_place_derive
     from drogscen.scenes.derivation import suggested_police_area as suggest
 
+    data = request.POST if request.method == "POST" else request.GET
     try:
-        shape, problems = scene_geometry_problems(json.loads(request.GET.get("geometry", "")))
+        shape, problems = scene_geometry_problems(json.loads(data.get("geometry", "")))
     except json.JSONDecodeError:
         shape, problems = None, [_("The drawn area could not be read.")]
     if shape is None:

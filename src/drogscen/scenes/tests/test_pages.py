@@ -199,6 +199,26 @@ def test_register_a_scene_through_the_form(client, make_user):
     assert Scene.objects.get(ref="NY-1").district.name == "Järva"
 
 
+def test_the_police_area_is_suggested_from_where_the_area_lies(client, make_user):
+    client.force_login(make_user("lpo:jarva", "editor"))
+    rinkeby, solna = square(17.9280, 59.3880), square(17.9993, 59.3600)
+    answer = client.get("/platser/lpo-forslag/", {"geometry": json.dumps(rinkeby)}).json()
+    assert answer["local_police_area"] == "jarva" and answer["district"] == "Järva"
+    # The form's script posts (an uploaded area may be too long for a URL).
+    answer = client.post("/platser/lpo-forslag/", {"geometry": json.dumps(solna)}).json()
+    assert (answer["local_police_area"], answer["municipality"]) == ("solna", "0184")
+    response = client.post("/platser/lpo-forslag/", {"geometry": '"POLYGON((1 1))"'})
+    assert response.status_code == 400 and response.json()["problems"]
+
+
+def test_the_form_asks_the_map_for_a_police_area_suggestion(client, make_user):
+    client.force_login(make_user("lpo:jarva", "editor"))
+    page = client.get("/platser/ny/").content.decode()
+    assert 'data-suggest-url="/platser/lpo-forslag/"' in page
+    assert 'data-suggest-target="id_local_police_area"' in page
+    assert 'data-upload-target="id_geometry_file"' in page
+
+
 def test_the_form_explains_a_bad_area_next_to_the_field(client, make_user):
     client.force_login(make_user("lpo:jarva", "editor"))
     response = client.post(

@@ -40,7 +40,71 @@
     });
   }
 
-  function setUpDrawing(map, element, input) {
+  /* The local police area suggested for a drawn or uploaded area, pre-selected when the
+     user has not chosen one (configured by data-suggest-url and data-suggest-target). */
+  function policeAreaSuggester(element) {
+    var select = element.dataset.suggestTarget && document.getElementById(element.dataset.suggestTarget);
+    if (!select || !element.dataset.suggestUrl) { return function () {}; }
+    var form = select.form;
+    var note = document.createElement("span");
+    note.className = "help";
+    note.id = select.id + "_suggested";
+    note.setAttribute("aria-live", "polite");
+    note.setAttribute("data-testid", "lpo-suggested");
+    select.insertAdjacentElement("afterend", note);
+    var suggested = false;  // the current value is our suggestion, not the user's choice
+    select.addEventListener("change", function () {
+      suggested = false;
+      note.textContent = "";
+    });
+    return function (geometry) {
+      if (select.value && !suggested) { return; }
+      var body = new FormData();
+      body.append("geometry", typeof geometry === "string" ? geometry : JSON.stringify(geometry));
+      var token = form && form.querySelector("input[name=csrfmiddlewaretoken]");
+      if (token) { body.append("csrfmiddlewaretoken", token.value); }
+      fetch(element.dataset.suggestUrl, {
+        method: "POST", body: body, credentials: "same-origin", headers: { Accept: "application/json" }
+      }).then(function (response) {
+        return response.ok ? response.json() : null;
+      }).then(function (data) {
+        if (!data || !data.local_police_area || (select.value && !suggested)) { return; }
+        var option = Array.prototype.find.call(select.options, function (o) { return o.value === data.local_police_area; });
+        if (!option) { return; }  // not an area this user may choose
+        select.value = option.value;
+        suggested = true;
+        note.textContent = " " + element.dataset.labelSuggested;
+        select.setAttribute("aria-describedby", ((select.getAttribute("aria-describedby") || "").replace(note.id, "") + " " + note.id).trim());
+      }).catch(function () { /* a suggestion is a convenience: the user still chooses */ });
+    };
+  }
+
+  function geometryOfFile(data) {
+    if (data && data.type === "FeatureCollection") {
+      data = data.features && data.features.length === 1 ? data.features[0] : null;
+    }
+    if (data && data.type === "Feature") { data = data.geometry; }
+    return data;
+  }
+
+  function watchUpload(element, suggest) {
+    var upload = element.dataset.uploadTarget && document.getElementById(element.dataset.uploadTarget);
+    if (!upload || !window.FileReader) { return; }
+    upload.addEventListener("change", function () {
+      var file = upload.files && upload.files[0];
+      if (!file || file.size > 2 * 1024 * 1024) { return; }
+      var reader = new FileReader();
+      reader.onload = function () {
+        try {
+          var geometry = geometryOfFile(JSON.parse(String(reader.result).replace(/^\uFEFF/, "")));
+          if (geometry) { suggest(geometry); }
+        } catch (error) { /* the server explains an unreadable file on saving */ }
+      };
+      reader.readAsText(file);
+    });
+  }
+
+  function setUpDrawing(map, element, input, suggest) {
     var points = [];
     var outline = L.polygon([], styles.drawing).addTo(map);
     var markers = L.layerGroup().addTo(map);
@@ -87,6 +151,7 @@
       finished = L.geoJSON(JSON.parse(input.value), { style: styles.drawing }).addTo(map);
       points = [];
       redraw();
+      suggest(input.value);
     });
     clear.addEventListener("click", function () {
       points = [];
@@ -137,7 +202,9 @@
       map.fitBounds(own.getBounds(), { maxZoom: 17, padding: [20, 20] });
     }
     if (element.dataset.drawTarget) {
-      setUpDrawing(map, element, document.getElementById(element.dataset.drawTarget));
+      var suggest = policeAreaSuggester(element);
+      setUpDrawing(map, element, document.getElementById(element.dataset.drawTarget), suggest);
+      watchUpload(element, suggest);
     }
     Promise.all(requests).then(function () {
       L.control.layers(null, overlays, { collapsed: true }).addTo(map);

@@ -1,5 +1,11 @@
 """Compliance with the yearly round: every scene active at the end of the year, and
-every scene open the year before, needs an approved mapping for the year."""
+every scene open the year before, needs an approved mapping for the year.
+
+A scene open the year before that closed during the year still needs the year's mapping:
+the mapping is what records that it is no longer an open drug scene. Only a scene merged
+into or split into other scenes during the year is exempt (those scenes carry it on); it
+is counted as "closed (merged/split)". A scene already closed before the year began is
+"closed"."""
 
 from __future__ import annotations
 
@@ -13,11 +19,16 @@ from drogscen.mappings.counting import open_scene_ids
 from drogscen.mappings.models import Mapping
 from drogscen.mappings.selectors import approved_records, mapping_list, scenes_active_at_year_end
 from drogscen.mappings.services import mapping_deadline
+from drogscen.scenes.models import Scene
 from drogscen.scenes.selectors import scene_list
 
 MAPPED, IN_PROGRESS, MISSING, OVERDUE = "mapped", "in_progress", "missing", "overdue"
-# Open last year and closed (with a reason) during this year: accounted for, not missing.
+# Closed before the year began: nothing to map for the year.
 CLOSED = "closed"
+# Merged into or split into other scenes by the end of the year: the other scenes are
+# mapped instead.
+CLOSED_MERGED = "closed_merged"
+MERGE_REASONS = frozenset({Scene.CloseReason.MERGED, Scene.CloseReason.SPLIT})
 
 
 @dataclass(frozen=True)
@@ -28,6 +39,7 @@ class SceneRow:
     ref: str
     name: str
     closed_on: date | None
+    close_reason: str
     area: str
 
     def __str__(self) -> str:
@@ -86,9 +98,32 @@ class AreaCompliance:
         return self.count(CLOSED)
 
     @property
+    def closed_merged(self) -> int:
+        return self.count(CLOSED_MERGED)
+
+    @property
     def flagged(self) -> list[SceneState]:
-        """Open last year, still active and not mapped this year: never silently dropped."""
-        return [s for s in self.scenes if s.open_last_year and s.state not in {MAPPED, CLOSED}]
+        """Open last year and not mapped this year (also when closed during the year for
+        no longer being a scene): never silently dropped."""
+        return [
+            s
+            for s in self.scenes
+            if s.open_last_year and s.state not in {MAPPED, CLOSED, CLOSED_MERGED}
+        ]
+
+
+def scene_state(scene: SceneRow, *, year: int, approved: bool, mapping, overdue: bool) -> str:
+    """The rule of the module docstring for one scene expected in the year's round."""
+    if approved:
+        return MAPPED
+    if scene.closed_on is not None:
+        if scene.close_reason in MERGE_REASONS and scene.closed_on <= date(year, 12, 31):
+            return CLOSED_MERGED
+        if scene.closed_on < date(year, 1, 1):
+            return CLOSED
+    if mapping is not None:
+        return OVERDUE if overdue else IN_PROGRESS
+    return OVERDUE if overdue else MISSING
 
 
 def mapping_compliance(*, year: int, fetched_by, today: date | None = None):
@@ -119,18 +154,17 @@ def mapping_compliance(*, year: int, fetched_by, today: date | None = None):
     scene_rows = (
         scenes.filter(pk__in=expected)
         .order_by("local_police_area__name", "ref")
-        .values_list("pk", "ref", "name", "closed_on", "local_police_area__name")
+        .values_list("pk", "ref", "name", "closed_on", "close_reason", "local_police_area__name")
     )
     for scene in (SceneRow(*row) for row in scene_rows):
         mapping = latest.get(scene.pk)
-        if scene.pk in approved_joint:
-            state = MAPPED
-        elif scene.closed_on is not None and scene.closed_on <= date(year, 12, 31):
-            state = CLOSED
-        elif mapping is not None:
-            state = OVERDUE if overdue else IN_PROGRESS
-        else:
-            state = OVERDUE if overdue else MISSING
+        state = scene_state(
+            scene,
+            year=year,
+            approved=scene.pk in approved_joint,
+            mapping=mapping,
+            overdue=overdue,
+        )
         entry = SceneState(scene, state, scene.pk in open_before, mapping)
         area = areas[scene.area]
         area.name = scene.area

@@ -27,6 +27,29 @@ def test_derived_place_around_a_known_station(scene_factory):
     assert scene.district.name == "Järva"
 
 
+def test_a_station_added_in_the_admin_becomes_the_nearest(client, make_user, scene_factory):
+    # The shipped stations have no commuter-rail (pendeltåg) stations; the coordination
+    # office adds them in the admin, and new and changed scenes use them.
+    client.force_login(make_user("samordningskansliet", "manager"))
+    lon, lat = 17.9993, 59.3600  # Solna centrum, where a made-up stop is put
+    response = client.post(
+        "/admin/geo/station/add/",
+        {
+            "name": "Testhållplats",
+            "kind": "lokalbana",
+            "lines": "",
+            "railway": "",
+            "osm_id": "manual-1",
+            "longitude": lon,
+            "latitude": lat,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    added = Station.objects.get(osm_id="manual-1")
+    scene = scene_factory("ST-1", lpo="solna", lon=lon, lat=lat)
+    assert scene.nearest_station == added and scene.station_distance_m < 5
+
+
 def test_area_of_a_known_square_in_sweref_within_half_a_percent():
     # A 100 m × 100 m square drawn in SWEREF 99 TM, sent in as WGS84.
     from shapely.geometry import box

@@ -6,3 +6,6 @@ class ReportsConfig(AppConfig):
     name = "drogscen.reports"
     label = "reports"
     verbose_name = _("Reports")
+
+    def ready(self):
+        from drogscen.reports import checks  # noqa: F401 - registers the Pango check

@@ -484,3 +484,76 @@ def key_figures(report: dict[str, Any]) -> list[KeyFigure]:
 
 def report_title(report: dict[str, Any]) -> str:
     return _("Open drug scenes in Stockholm county %(year)s") % {"year": report["year"]}
+
+
+# --- outcomes and evaluations -------------------------------------------------------------
+
+
+def decimal(value: float | None, places: int = 1) -> str:
+    """A number with decimals in the active language's format ("46,4" in Swedish)."""
+    if value is None:
+        return "–"
+    # Rounded here: number_format cuts the digits after `places` off.
+    return formats.number_format(round(value, places), places, force_grouping=True)
+
+
+def decimal_percent(value: float | None) -> str:
+    """A percentage with one decimal: 46.4 → "46,4 %" in Swedish."""
+    if value is None:
+        return "–"
+    return _("%(percent)s%%") % {"percent": decimal(value)}
+
+
+def _localized(sv: str, en: str) -> str:
+    return sv if (translation.get_language() or "sv").startswith("sv") else (en or sv)
+
+
+def method_names(codes) -> dict[str, str]:
+    """Method code → its name in the knowledge bank, in the active language."""
+    from drogscen.interventions.models import Method
+
+    return {
+        code: _localized(sv, en)
+        for code, sv, en in Method.objects.filter(code__in=set(codes)).values_list(
+            "code", "name_sv", "name_en"
+        )
+    }
+
+
+@dataclass(frozen=True)
+class SurveyIndicatorName:
+    name: str
+    percent: bool
+
+
+def survey_indicators(codes) -> dict[str, SurveyIndicatorName]:
+    """Survey indicator code → its name in the active language and whether it is a
+    percentage of the respondents."""
+    from drogscen.outcomes.models import SurveyIndicator
+
+    return {
+        code: SurveyIndicatorName(_localized(sv, en), unit == SurveyIndicator.Unit.PERCENT)
+        for code, sv, en, unit in SurveyIndicator.objects.filter(code__in=set(codes)).values_list(
+            "code", "name_sv", "name_en", "unit"
+        )
+    }
+
+
+def youth_signal_name(code: str) -> str:
+    from drogscen.outcomes.models import YouthSignal
+
+    try:
+        return str(YouthSignal.Kind(code).label)
+    except ValueError:
+        return code
+
+
+def evaluation_outcome(code: str, surveys: dict[str, SurveyIndicatorName]) -> str:
+    """An evaluation's outcome ("violent", "survey:unsafe_evening") in words."""
+    from drogscen.evaluations.selectors import outcome_label
+
+    if code.startswith("survey:"):
+        indicator = surveys.get(code.removeprefix("survey:"))
+        if indicator is not None:
+            return _("Survey: %(indicator)s") % {"indicator": indicator.name}
+    return outcome_label(code)

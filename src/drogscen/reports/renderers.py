@@ -21,6 +21,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from drogscen.interventions import reporting as interventions_reporting
 from drogscen.reports import labels
@@ -210,6 +211,187 @@ def goal_table(report: dict[str, Any]) -> Table:
         rows=[
             [Cell(str(r.year)), _count(r.scenes), _count(r.target)]
             for r in labels.goal_rows(report)
+        ],
+    )
+
+
+# --- outcomes and evaluations (tables for the HTML/PDF and the Excel sheets) ---------------
+
+OUTCOME_FIGURES = (
+    ("violent_inside", gettext_lazy("Violent crimes inside the scenes")),
+    ("violent_buffer_200", gettext_lazy("Violent crimes 0–200 m around the scenes")),
+    ("violent_buffer_500", gettext_lazy("Violent crimes 200–500 m around the scenes")),
+    ("detected_inside", gettext_lazy("Crimes detected by the police inside the scenes")),
+    ("drug_inside", gettext_lazy("Drug offences inside the scenes")),
+)
+
+
+@dataclass(frozen=True)
+class OutcomeRow:
+    key: str
+    label: str
+    previous: int | None
+    current: int | None
+
+
+def outcome_rows(report: dict[str, Any]) -> list[OutcomeRow]:
+    """The crime figures of the outcomes section; none when the year has no data."""
+    outcomes = report.get("outcomes") or {}
+    if outcomes.get("violent_inside") is None:
+        return []
+    return [
+        OutcomeRow(key, str(label), outcomes.get(f"{key}_previous"), outcomes.get(key))
+        for key, label in OUTCOME_FIGURES
+    ]
+
+
+def outcome_table(report: dict[str, Any]) -> Table | None:
+    rows = outcome_rows(report)
+    if not rows:
+        return None
+    year = report["year"]
+    return Table(
+        id="table-outcomes",
+        caption=_("Reported crimes at and around the open drug scenes"),
+        columns=[Column(_("Figure")), Column(str(year - 1), True), Column(str(year), True)],
+        rows=[[Cell(r.label), _count(r.previous), _count(r.current)] for r in rows],
+    )
+
+
+def survey_rows(report: dict[str, Any]) -> list[tuple[str, str, float, bool]]:
+    """(code, name, mean, is a percentage) of the year's safety-survey indicators."""
+    survey = (report.get("outcomes") or {}).get("survey") or {}
+    names = labels.survey_indicators(survey)
+    rows = []
+    for code, value in survey.items():
+        indicator = names.get(code)
+        rows.append(
+            (
+                code,
+                indicator.name if indicator else code,
+                value,
+                bool(indicator and indicator.percent),
+            )
+        )
+    return sorted(rows, key=lambda row: row[1])
+
+
+def survey_table(report: dict[str, Any]) -> Table | None:
+    rows = survey_rows(report)
+    if not rows:
+        return None
+    return Table(
+        id="table-surveys",
+        caption=_("Safety surveys (mean over the scenes, weighted by respondents)"),
+        columns=[Column(_("Indicator")), Column(_("Value"), True)],
+        rows=[
+            [
+                Cell(name),
+                Cell(labels.decimal_percent(value) if percent else labels.decimal(value), True),
+            ]
+            for _code, name, value, percent in rows
+        ],
+    )
+
+
+def youth_rows(report: dict[str, Any]) -> list[tuple[str, str, int | str]]:
+    """(code, name, count or "<3") of the year's aggregate youth signals."""
+    signals = (report.get("outcomes") or {}).get("youth_signals") or {}
+    return [(code, labels.youth_signal_name(code), n) for code, n in signals.items()]
+
+
+def youth_table(report: dict[str, Any]) -> Table | None:
+    rows = youth_rows(report)
+    if not rows:
+        return None
+    return Table(
+        id="table-youth-signals",
+        caption=_("Young people at risk (aggregate signals for the year; below 3 not shown)"),
+        columns=[Column(_("Signal")), Column(_("Count"), True)],
+        rows=[
+            [Cell(name), Cell(n if isinstance(n, str) else labels.number(n), True)]
+            for _code, name, n in rows
+        ],
+    )
+
+
+def _res_text(res: float | None, low: float | None, high: float | None) -> str:
+    if res is None:
+        return "–"
+    return f"{labels.decimal(res, 2)} ({labels.decimal(low, 2)}–{labels.decimal(high, 2)})"
+
+
+def _evaluation_names(report: dict[str, Any]):
+    evaluations = report.get("evaluations") or {}
+    items = evaluations.get("items") or []
+    methods = labels.method_names(
+        {code for item in items for code in item["methods"]}
+        | set(evaluations.get("by_method") or {})
+    )
+    surveys = labels.survey_indicators(
+        item["outcome"].removeprefix("survey:")
+        for item in items
+        if item["outcome"].startswith("survey:")
+    )
+    return items, methods, surveys
+
+
+def evaluation_table(report: dict[str, Any]) -> Table | None:
+    """The evaluations whose after period ends in the year: methods by their names in
+    the knowledge bank, outcome and verdict in words."""
+    from drogscen.evaluations.labels import EVALUATION_VERDICT
+
+    items, methods, surveys = _evaluation_names(report)
+    if not items:
+        return None
+    return Table(
+        id="table-evaluations",
+        caption=_("Evaluations with the after period ending in %(year)s")
+        % {"year": report["year"]},
+        columns=[
+            Column(_("Methods")),
+            Column(_("Outcome")),
+            Column(_("After period")),
+            Column(_("RES (95 % confidence interval)"), True),
+            Column(_("Result")),
+        ],
+        rows=[
+            [
+                Cell(", ".join(methods.get(code, code) for code in item["methods"]) or "–"),
+                Cell(labels.evaluation_outcome(item["outcome"], surveys)),
+                Cell(f"{item['after'][0][:7]} – {item['after'][1][:7]}"),
+                Cell(_res_text(item["res"], item["ci_low"], item["ci_high"]), True),
+                Cell(str(EVALUATION_VERDICT.get(item["verdict"], item["verdict"] or "–"))),
+            ]
+            for item in items
+        ],
+    )
+
+
+def evaluation_method_table(report: dict[str, Any]) -> Table | None:
+    from drogscen.evaluations.labels import METHOD_VERDICT
+
+    by_method = (report.get("evaluations") or {}).get("by_method") or {}
+    if not by_method:
+        return None
+    _items, methods, _surveys = _evaluation_names(report)
+    return Table(
+        id="table-evaluated-methods",
+        caption=_("Per method (violent crime, all evaluations, one per scene)"),
+        columns=[
+            Column(_("Method")),
+            Column(_("Scenes"), True),
+            Column(_("Pooled RES"), True),
+            Column(_("Verdict")),
+        ],
+        rows=[
+            [
+                Cell(methods.get(code, code)),
+                _count(m["scenes"]),
+                Cell(_res_text(m["pooled_res"], m["ci_low"], m["ci_high"]), True),
+                Cell(str(METHOD_VERDICT.get(m["verdict"], m["verdict"] or "–"))),
+            ]
+            for code, m in sorted(by_method.items(), key=lambda i: methods.get(i[0], i[0]))
         ],
     )
 
@@ -408,6 +590,12 @@ def report_context(report: dict[str, Any], *, for_pdf: bool = False) -> dict[str
             "districts": district_table(report),
         },
         "intervention_tables": interventions_reporting.report_tables(report),
+        "outcome_tables": [
+            t for t in (outcome_table(report), survey_table(report), youth_table(report)) if t
+        ],
+        "evaluation_tables": [
+            t for t in (evaluation_table(report), evaluation_method_table(report)) if t
+        ],
         "intervention_note": interventions_reporting.report_note(),
         "definition_symptoms": definition_symptoms(report),
         "method_notes": method_notes(report),
@@ -435,10 +623,36 @@ def render_html(report: dict[str, Any], *, for_pdf: bool = False) -> str:
     return render_to_string("reports/report.html", report_context(report, for_pdf=for_pdf))
 
 
-def render_pdf(report: dict[str, Any]) -> bytes:
-    """The report as a paged A4 document (WeasyPrint from `render_html(for_pdf=True)`)."""
-    from weasyprint import HTML  # imported here: slow to import, needed only for PDF
+# The Debian/Ubuntu packages of the system libraries WeasyPrint loads (Pango, and
+# PangoFT2 for the fonts); named in the error and in the system check (reports/checks.py).
+PANGO_PACKAGES = ("libpango-1.0-0", "libpangoft2-1.0-0")
 
+
+class PdfLibraryMissing(RuntimeError):
+    """WeasyPrint is installed but a system library it needs (Pango) is not."""
+
+
+def pango_missing_message(error: object = "") -> str:
+    text = _(
+        "The PDF cannot be made: WeasyPrint needs the Pango text layout library, which is "
+        "not installed on this machine. On Debian or Ubuntu install it with: "
+        "apt-get install %(packages)s"
+    ) % {"packages": " ".join(PANGO_PACKAGES)}
+    return f"{text} ({error})" if error else text
+
+
+def _weasyprint_html():
+    try:
+        from weasyprint import HTML  # imported here: slow to import, needed only for PDF
+    except OSError as exc:  # cffi: "cannot load library 'libpango-1.0-0'"
+        raise PdfLibraryMissing(pango_missing_message(exc)) from exc
+    return HTML
+
+
+def render_pdf(report: dict[str, Any]) -> bytes:
+    """The report as a paged A4 document (WeasyPrint from `render_html(for_pdf=True)`).
+    Raises PdfLibraryMissing, naming the packages to install, without Pango."""
+    HTML = _weasyprint_html()  # noqa: N806 - WeasyPrint's class
     document = render_html(report, for_pdf=True)
     # No base URL and no external references: nothing is fetched while rendering.
     return HTML(string=document, base_url=None).write_pdf()
@@ -595,12 +809,121 @@ def _xlsx_sheets(report: dict[str, Any]) -> list[_Sheet]:
             {1: COUNT_FORMAT, 2: TARGET_FORMAT},
         ),
         *interventions_reporting.report_sheets(report),
+        *_outcome_sheets(report),
+        *_evaluation_sheets(report),
     ]
+
+
+DECIMAL_FORMAT = "0.0"
+RES_FORMAT = "0.00"
+
+
+def _outcome_sheets(report: dict[str, Any]) -> list[_Sheet]:
+    """The outcomes section's tables (crimes, safety surveys, youth signals), from the
+    same rows as the HTML; codes in a last column for those who join on them."""
+    year = report["year"]
+    sheets = []
+    if rows := outcome_rows(report):
+        sheets.append(
+            _Sheet(
+                _("Outcomes"),
+                [_("Figure"), str(year - 1), str(year), _("Code")],
+                [[r.label, r.previous, r.current, r.key] for r in rows],
+                {1: THOUSANDS_FORMAT, 2: THOUSANDS_FORMAT},
+            )
+        )
+    if rows := survey_rows(report):
+        sheets.append(
+            _Sheet(
+                _("Surveys"),
+                [_("Indicator"), _("Value"), _("Code")],
+                [[name, value, code] for code, name, value, _percent in rows],
+                {1: DECIMAL_FORMAT},
+            )
+        )
+    if rows := youth_rows(report):
+        sheets.append(
+            _Sheet(
+                _("Youth signals"),
+                [_("Signal"), _("Count"), _("Code")],
+                [[name, n, code] for code, name, n in rows],
+                {1: COUNT_FORMAT},
+            )
+        )
+    return sheets
+
+
+def _evaluation_sheets(report: dict[str, Any]) -> list[_Sheet]:
+    from drogscen.evaluations.labels import EVALUATION_VERDICT, METHOD_VERDICT
+
+    items, methods, surveys = _evaluation_names(report)
+    sheets = []
+    if items:
+        sheets.append(
+            _Sheet(
+                _("Evaluations"),
+                [
+                    _("Methods"),
+                    _("Outcome"),
+                    _("After period from"),
+                    _("After period to"),
+                    "RES",
+                    _("Lower limit (95 %)"),
+                    _("Upper limit (95 %)"),
+                    _("Result"),
+                ],
+                [
+                    [
+                        ", ".join(methods.get(code, code) for code in item["methods"]),
+                        labels.evaluation_outcome(item["outcome"], surveys),
+                        item["after"][0],
+                        item["after"][1],
+                        item["res"],
+                        item["ci_low"],
+                        item["ci_high"],
+                        str(EVALUATION_VERDICT.get(item["verdict"], item["verdict"] or "")),
+                    ]
+                    for item in items
+                ],
+                {4: RES_FORMAT, 5: RES_FORMAT, 6: RES_FORMAT},
+            )
+        )
+    by_method = (report.get("evaluations") or {}).get("by_method") or {}
+    if by_method:
+        sheets.append(
+            _Sheet(
+                _("Evaluated methods"),
+                [
+                    _("Method"),
+                    _("Scenes"),
+                    _("Pooled RES"),
+                    _("Lower limit (95 %)"),
+                    _("Upper limit (95 %)"),
+                    _("Verdict"),
+                    _("Code"),
+                ],
+                [
+                    [
+                        methods.get(code, code),
+                        m["scenes"],
+                        m["pooled_res"],
+                        m["ci_low"],
+                        m["ci_high"],
+                        str(METHOD_VERDICT.get(m["verdict"], m["verdict"] or "")),
+                        code,
+                    ]
+                    for code, m in sorted(by_method.items())
+                ],
+                {1: COUNT_FORMAT, 2: RES_FORMAT, 3: RES_FORMAT, 4: RES_FORMAT},
+            )
+        )
+    return sheets
 
 
 def render_xlsx(report: dict[str, Any]) -> bytes:
     """One sheet per table (summary figures, municipalities, local police areas,
-    districts, substances, symptoms, goal series): bold header row, frozen; number
+    districts, substances, symptoms, goal series, collaboration, outcomes, surveys,
+    youth signals, evaluations): bold header row, frozen; number
     formats (per cent for shares, thousands for areas); columns wide enough to read."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill

@@ -5,6 +5,7 @@ reads like the county's report, in Swedish, with page numbers and no scene named
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -99,6 +100,11 @@ def test_xlsx_has_one_sheet_per_table_with_a_frozen_bold_header(workbook):
         "Symptoms",
         "Goal",
         "Collaboration",
+        "Outcomes",
+        "Surveys",
+        "Youth signals",
+        "Evaluations",
+        "Evaluated methods",
     ]
     for sheet in workbook.worksheets:
         assert sheet.freeze_panes == "A2", sheet.title
@@ -319,16 +325,11 @@ def test_pdf_names_and_locates_no_scene(pdf_pages):
 
 
 def test_pdf_summary_in_swedish(pdf_pages):
-    """SWEDISH CATALOGUE TEST: the PDF's summary sentence exactly as the county writes it.
-
-    It needs the report's msgids translated in locale/sv (see the translations listed with
-    the report work); until the Swedish catalogue has them it is an expected failure, and
-    from then on it must pass."""
+    """The PDF's summary sentence exactly as the county writes it: fails if the Swedish
+    catalogue loses the report's translations."""
     text = " ".join(pdf_pages)
     with translation.override("sv"):
-        translated = ngettext(HEADLINE_SINGULAR, HEADLINE_PLURAL, 53) != HEADLINE_PLURAL
-    if not translated:
-        pytest.xfail("the report's msgids are not yet in the Swedish catalogue")
+        assert ngettext(HEADLINE_SINGULAR, HEADLINE_PLURAL, 53) == "%(count)s öppna drogscener"
     assert "53 öppna drogscener, 10 färre än föregående år, inga nya." in text
     assert "Platserna ligger i 8 av 26 kommuner och är knutna till 13 lokalpolisområden." in text
     assert "8 av 26 kommuner" in text
@@ -350,3 +351,120 @@ def test_the_first_year_has_no_comparison(demo_county):
     assert "63 open drug scenes." in document
     assert "the first comparison comes with the next year" in document
     assert workbook_bytes.startswith(b"PK")
+
+
+# --- outcomes, surveys and evaluations: named, not coded; numbers as elsewhere ---------------
+
+
+@pytest.fixture(scope="module")
+def html_sv(report_2024, django_db_blocker):
+    with django_db_blocker.unblock(), translation.override("sv"):
+        return renderers.render_html(report_2024)
+
+
+def _text(document: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", document).replace("\u00a0", " ").split())
+
+
+def test_outcome_survey_and_evaluation_tables_are_in_words(report_2024, html_sv, html_en):
+    from drogscen.interventions.models import Method
+    from drogscen.outcomes.models import SurveyIndicator
+
+    outcomes = report_2024["outcomes"]
+    evaluations = report_2024["evaluations"]
+    assert outcomes["survey"] and outcomes["youth_signals"] and evaluations["items"]
+    methods = {code for item in evaluations["items"] for code in item["methods"]}
+    codes = methods | set(evaluations["by_method"]) | set(outcomes["survey"])
+    codes |= set(outcomes["youth_signals"])
+    for document, language in ((html_sv, "sv"), (html_en, "en")):
+        section = document.split('id="evaluations"', 1)[1].split("</footer>", 1)[0]
+        for code in codes:
+            assert code not in section, (language, code)
+        for method in Method.objects.filter(code__in=methods):
+            name = method.name_sv if language == "sv" else method.name_en
+            assert html.escape(name) in section, (language, name)
+        for indicator in SurveyIndicator.objects.filter(code__in=outcomes["survey"]):
+            name = indicator.name_sv if language == "sv" else indicator.name_en
+            assert html.escape(name) in section, (language, name)
+    text = _text(html_sv)
+    assert outcomes["violent_inside_previous"] == 1387
+    assert "1 387" in text and "1387" not in text  # grouped like every other number
+    with translation.override("en"):
+        assert "reports of concern to social services" in _text(html_en)
+
+
+def test_xlsx_outcome_survey_and_evaluation_sheets_equal_the_builder(workbook, report_2024):
+    outcomes = report_2024["outcomes"]
+    crimes = {
+        row[3]: row[1:3] for row in workbook["Outcomes"].iter_rows(min_row=2, values_only=True)
+    }
+    assert crimes["violent_inside"] == (1387, outcomes["violent_inside"])
+    assert crimes["detected_inside"] == (
+        outcomes["detected_inside_previous"],
+        outcomes["detected_inside"],
+    )
+    assert workbook["Outcomes"]["B2"].number_format == "#,##0"
+    surveys = workbook["Surveys"].iter_rows(min_row=2, values_only=True)
+    assert {code: value for _name, value, code in surveys} == outcomes["survey"]
+    youth = workbook["Youth signals"].iter_rows(min_row=2, values_only=True)
+    assert {code: n for _name, n, code in youth} == outcomes["youth_signals"]
+    items = report_2024["evaluations"]["items"]
+    evaluations = list(workbook["Evaluations"].iter_rows(min_row=2, values_only=True))
+    assert [row[4] for row in evaluations] == [item["res"] for item in items]
+    assert [(row[2], row[3]) for row in evaluations] == [tuple(item["after"]) for item in items]
+    assert "early_youth_intervention" not in " ".join(str(v) for row in evaluations for v in row)
+    methods = workbook["Evaluated methods"].iter_rows(min_row=2, values_only=True)
+    assert {row[6]: row[1] for row in methods} == {
+        code: m["scenes"] for code, m in report_2024["evaluations"]["by_method"].items()
+    }
+
+
+# --- a machine without Pango -----------------------------------------------------------------
+
+
+@pytest.fixture
+def without_pango(monkeypatch):
+    """WeasyPrint's import as it fails when the Pango system library is missing."""
+    import builtins
+    import sys
+
+    real_import = builtins.__import__
+
+    def failing_import(name, *args, **kwargs):
+        if name == "weasyprint" or name.startswith("weasyprint."):
+            raise OSError(
+                "cannot load library 'libpango-1.0-0': libpango-1.0-0: cannot open shared "
+                "object file: No such file or directory"
+            )
+        return real_import(name, *args, **kwargs)
+
+    for module in [m for m in sys.modules if m == "weasyprint" or m.startswith("weasyprint.")]:
+        monkeypatch.delitem(sys.modules, module)
+    monkeypatch.setattr(builtins, "__import__", failing_import)
+
+
+def test_a_missing_pango_is_named_not_blamed_on_the_output_path(
+    demo_county, without_pango, tmp_path
+):
+    from django.core.management import CommandError, call_command
+
+    target = tmp_path / "x.pdf"
+    with translation.override("en"), pytest.raises(CommandError) as raised:
+        call_command("report", "--year", "2024", "--format", "pdf", "--out", str(target))
+    message = str(raised.value)
+    assert "Pango" in message and "libpango-1.0-0 libpangoft2-1.0-0" in message
+    assert "cannot be written" not in message and str(target) not in message
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(renderers.PdfLibraryMissing):
+        renderers.render_pdf({"year": 2024})
+
+
+def test_the_system_check_names_the_pango_packages(monkeypatch):
+    from drogscen.reports import checks
+
+    monkeypatch.setattr(checks, "_loadable", lambda name, soname: name != "pangoft2-1.0")
+    [warning] = checks.pango_installed()
+    assert warning.id == "drogscen.reports.W001" and warning.level == 30  # a Warning
+    assert warning.hint.endswith("libpangoft2-1.0-0")
+    monkeypatch.setattr(checks, "_loadable", lambda name, soname: True)
+    assert checks.pango_installed() == []

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from drogscen.core.imports import command_user
 from drogscen.reports.builder import ReportYearError, report_build, report_years
-from drogscen.reports.renderers import BINARY_FORMATS, FORMATS, render
+from drogscen.reports.renderers import BINARY_FORMATS, FORMATS, PdfLibraryMissing, render
 
 
 class Command(BaseCommand):
@@ -75,6 +75,14 @@ class Command(BaseCommand):
                 returncode=2,
             )
         user = command_user(as_user)
+        try:
+            self._write(year, format, out, user, language)
+        except PdfLibraryMissing as exc:
+            # Not the destination's fault (the half-made file is already removed).
+            raise CommandError(str(exc)) from exc
+
+    def _write(self, year, format, out, user, language):
+        to_stdout = out == "-"
         if to_stdout:
             self.stdout.write(self._rendered(year, format, user, language), ending="")
             return

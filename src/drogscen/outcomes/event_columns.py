@@ -9,9 +9,10 @@ square one block of little-endian arrays
 
     x (float64) | y (float64) | t (int64, local wall-clock seconds) | code (int16)
 
-with the square's crime codes (``code`` indexes them) and the local years it holds.
-Reading the whole county is then a few hundred blobs and ``np.frombuffer``; one scene's
-neighbourhood is the few squares around it.
+with the square's crime codes (``code`` indexes them) and the local years it holds, and
+in a second block (Arrow IPC) each event's id and exact UTC time in the same order: what
+an import compares a new file with. Reading the whole county is then a few hundred
+blobs and ``np.frombuffer``; one scene's neighbourhood is the few squares around it.
 """
 
 from __future__ import annotations
@@ -20,11 +21,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import pyarrow as pa
 
 TILE_M = 2000.0
 _MAX_CODES = np.iinfo(np.int16).max
 
-__all__ = ["TILE_M", "Columns", "Tile", "pack", "tiles_in_box", "unpack"]
+__all__ = ["TILE_M", "Columns", "Tile", "identities", "pack", "tiles_in_box", "unpack"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +40,7 @@ class Tile:
     codes: list[str]
     years: list[int]
     columns: bytes
+    identity: bytes
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -55,10 +58,17 @@ class Columns:
 
 
 def pack(
-    x: np.ndarray, y: np.ndarray, local_seconds: np.ndarray, codes: Sequence[str] | np.ndarray
+    x: np.ndarray,
+    y: np.ndarray,
+    local_seconds: np.ndarray,
+    codes: Sequence[str] | np.ndarray,
+    *,
+    event_ids: Sequence[str] | np.ndarray,
+    utc_us: np.ndarray,
 ) -> list[Tile]:
     """Cut events into tiles. ``local_seconds``: local wall-clock time as seconds since
-    1970-01-01T00:00 (int64 or datetime64)."""
+    1970-01-01T00:00 (int64 or datetime64); ``utc_us``: the exact time, microseconds
+    since the epoch in UTC (int64 or datetime64)."""
     x = np.asarray(x, dtype="<f8")
     y = np.asarray(y, dtype="<f8")
     t = np.asarray(local_seconds)
@@ -66,8 +76,12 @@ def pack(
         t = t.astype("datetime64[s]").astype(np.int64)
     t = t.astype("<i8", copy=False)
     n = x.shape[0]
-    if not (y.shape[0] == t.shape[0] == len(codes) == n):
-        raise ValueError("x, y, local_seconds and codes must have the same length")
+    exact = np.asarray(utc_us)
+    if np.issubdtype(exact.dtype, np.datetime64):
+        exact = exact.astype("datetime64[us]").astype(np.int64)
+    exact = exact.astype(np.int64, copy=False)
+    if not (y.shape[0] == t.shape[0] == len(codes) == len(event_ids) == exact.shape[0] == n):
+        raise ValueError("every column must have the same length")
     if n == 0:
         return []
     if not (np.isfinite(x).all() and np.isfinite(y).all()):
@@ -75,7 +89,8 @@ def pack(
     tx = np.floor(x / TILE_M).astype(np.int64)
     ty = np.floor(y / TILE_M).astype(np.int64)
     order = np.lexsort((ty, tx))
-    tx, ty, x, y, t = tx[order], ty[order], x[order], y[order], t[order]
+    tx, ty, x, y, t, exact = tx[order], ty[order], x[order], y[order], t[order], exact[order]
+    ids = pa.array(np.asarray(event_ids, dtype=object), pa.string()).take(order)
     code_names, code_of = np.unique(
         np.asarray(codes, dtype=object).astype(str), return_inverse=True
     )
@@ -105,6 +120,11 @@ def pack(
                 codes=[str(c) for c in code_names[used]],
                 years=sorted(set(np.unique(years[a:b]).tolist())),
                 columns=columns,
+                identity=_ipc(
+                    pa.record_batch(
+                        {"event_id": ids[a:b], "utc_us": pa.array(exact[a:b], pa.int64())}
+                    )
+                ),
             )
         )
     return tiles
@@ -137,6 +157,22 @@ def unpack(blocks: Iterable[tuple[Sequence[str], int, bytes | memoryview]]) -> C
         code[at:end] = lut[local]
         at = end
     return Columns(x=x, y=y, t=t.view("datetime64[s]"), code=code, codes=codes)
+
+
+def _ipc(batch: pa.RecordBatch) -> bytes:
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, batch.schema) as writer:
+        writer.write_batch(batch)
+    return sink.getvalue().to_pybytes()
+
+
+def identities(blocks: Iterable[bytes | memoryview]) -> pa.Table:
+    """The ``identity`` blocks of tiles (in the order their ``columns`` are unpacked) →
+    one table of ``event_id`` and ``utc_us``."""
+    tables = [pa.ipc.open_stream(pa.py_buffer(block)).read_all() for block in blocks]
+    if not tables:
+        return pa.table({"event_id": pa.array([], pa.string()), "utc_us": pa.array([], pa.int64())})
+    return pa.concat_tables(tables)
 
 
 def tiles_in_box(x0: float, y0: float, x1: float, y1: float) -> tuple[int, int, int, int]:

@@ -34,14 +34,19 @@ def local_seconds(utc) -> np.ndarray:
     return local.to_numpy().astype("datetime64[s]")
 
 
-def replace_source(source: str, *, occurred_at, crime_code, x, y) -> int:
+def replace_source(source: str, *, event_id, occurred_at, crime_code, x, y) -> int:
     """Replace the copy of ``source`` by these events (all of the source's events as
     the rows now hold them); returns the number of tiles written."""
+    utc = pd.DatetimeIndex(occurred_at)
+    if utc.tz is not None:
+        utc = utc.tz_convert("UTC").tz_localize(None)
     tiles = event_columns.pack(
         np.asarray(x, dtype=np.float64),
         np.asarray(y, dtype=np.float64),
         local_seconds(occurred_at),
         np.asarray(crime_code, dtype=object),
+        event_ids=np.asarray(event_id, dtype=object),
+        utc_us=utc.to_numpy().astype("datetime64[us]"),
     )
     with transaction.atomic():
         EventTile.objects.filter(source=source).delete()
@@ -55,6 +60,7 @@ def replace_source(source: str, *, occurred_at, crime_code, x, y) -> int:
                     codes=tile.codes,
                     years=tile.years,
                     columns=tile.columns,
+                    identity=tile.identity,
                 )
                 for tile in tiles
             ],
@@ -101,6 +107,7 @@ def rebuild(*, sources: Iterable[str] | None = None) -> int:
             rows = stored_rows(source)
             replace_source(
                 source,
+                event_id=rows["event_id"],
                 occurred_at=rows["occurred_at"],
                 crime_code=rows["crime_code"],
                 x=rows["x"],
@@ -108,6 +115,34 @@ def rebuild(*, sources: Iterable[str] | None = None) -> int:
             )
             copied += len(rows)
     return copied
+
+
+def stored_events(source: str) -> pd.DataFrame:
+    """The stored events of a source (event_id, occurred_at UTC, crime_code, x, y) from
+    the copy: what an import compares its file with. When the copy does not hold as
+    many events as the rows (rows written some other way), it is made again from the
+    rows first."""
+    counted = CrimeEvent.objects.filter(source=source).count()
+    tiles = EventTile.objects.filter(source=source).order_by("tile_x", "tile_y")
+    if sum(tiles.values_list("rows", flat=True)) != counted:
+        rebuild(sources=[source])
+    blocks = list(tiles.values_list("codes", "rows", "columns", "identity"))
+    columns = event_columns.unpack(block[:3] for block in blocks)
+    identity = event_columns.identities(block[3] for block in blocks)
+    return pd.DataFrame(
+        {
+            "event_id": identity.column("event_id")
+            .to_pandas(types_mapper=pd.ArrowDtype)
+            .astype(str)
+            .to_numpy(),
+            "occurred_at": pd.to_datetime(
+                identity.column("utc_us").to_numpy(), unit="us", utc=True
+            ),
+            "crime_code": np.array(columns.codes, dtype=object)[columns.code],
+            "x": columns.x,
+            "y": columns.y,
+        }
+    )
 
 
 def read(*, bbox: tuple[float, float, float, float] | None = None) -> event_columns.Columns:

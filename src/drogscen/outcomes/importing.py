@@ -12,8 +12,9 @@ Crime codes not in the code table are stored and count as ``other`` until the
 coordination office adds them; the result says how many.
 
 The million-row path avoids model instances: the stored events of the source are read
-as one frame, compared in pandas, and written with ``executemany`` (SQLite) or ``COPY``
-(PostgreSQL).
+as one frame from their columnar copy (``outcomes.event_store``, written with the rows),
+compared in pandas, and written with ``executemany`` (SQLite) or ``COPY``
+(PostgreSQL); the copy is replaced in the same transaction.
 """
 
 from __future__ import annotations
@@ -287,11 +288,12 @@ def events_import(
         :EXAMPLES
     ]
 
-    stored = event_store.stored_rows(source).rename(
+    stored = event_store.stored_events(source)
+    stored = stored.rename(
         columns={c: f"{c}_old" for c in ("occurred_at", "crime_code", "x", "y")}
-    )
+    ).assign(event_id=stored["event_id"].astype(frame["event_id"].dtype), known=True)
     merged = frame.merge(stored, on="event_id", how="left", suffixes=("", "_old"))
-    is_new = merged["id"].isna().to_numpy()
+    is_new = merged["known"].isna().to_numpy()
     changed = ~is_new & (
         (merged["occurred_at"] != merged["occurred_at_old"]).to_numpy()
         | (merged["crime_code"] != merged["crime_code_old"]).to_numpy()
@@ -364,10 +366,10 @@ def _table() -> str:
 def _copy_for_counting(source, stored, insert, update, remove) -> None:
     """The source's events as the rows now hold them, into the columnar copy that
     indicator counting reads (``outcomes.event_store``)."""
-    gone = pd.concat([update["id"], remove["id"]])
-    kept = stored.loc[~stored["id"].isin(gone)]
-    old = ["occurred_at_old", "crime_code_old", "x_old", "y_old"]
-    new = ["occurred_at", "crime_code", "x", "y"]
+    gone = pd.concat([update["event_id"], remove["event_id"]])
+    kept = stored.loc[~stored["event_id"].isin(gone)]
+    old = ["event_id", "occurred_at_old", "crime_code_old", "x_old", "y_old"]
+    new = ["event_id", "occurred_at", "crime_code", "x", "y"]
     state = pd.concat(
         [
             kept[old].set_axis(new, axis=1),
@@ -378,6 +380,7 @@ def _copy_for_counting(source, stored, insert, update, remove) -> None:
     )
     event_store.replace_source(
         source,
+        event_id=state["event_id"],
         occurred_at=state["occurred_at"],
         crime_code=state["crime_code"],
         x=state["x"],
@@ -482,20 +485,24 @@ def _write_events(source, insert, update, remove, total, show_progress, report) 
                     batch["x"].tolist(),
                     batch["y"].tolist(),
                     [stamp] * len(batch),
-                    batch["id"].astype("int64").tolist(),
+                    [source] * len(batch),
+                    batch["event_id"].tolist(),
                     strict=True,
                 )
                 cursor.executemany(
                     f"UPDATE {table} SET occurred_at = %s, crime_code = %s, x = %s, y = %s, "
-                    "imported_at = %s WHERE id = %s",
+                    "imported_at = %s WHERE source = %s AND event_id = %s",
                     list(rows),
                 )
             else:
-                ids = batch["id"].astype("int64").tolist()
+                ids = batch["event_id"].tolist()
                 for start in range(0, len(ids), 500):
                     chunk = ids[start : start + 500]
                     marks = ", ".join(["%s"] * len(chunk))
-                    cursor.execute(f"DELETE FROM {table} WHERE id IN ({marks})", chunk)
+                    cursor.execute(
+                        f"DELETE FROM {table} WHERE source = %s AND event_id IN ({marks})",
+                        [source, *chunk],
+                    )
         done += len(batch)
         report(done, total)
 

@@ -105,6 +105,7 @@ class EventTile(models.Model):
     codes = models.JSONField(default=list)
     years = models.JSONField(default=list)
     columns = models.BinaryField()
+    identity = models.BinaryField()
 
     class Meta:
         constraints = [

@@ -56,7 +56,9 @@ def test_packing_round_trips_every_event(events):
     y = np.array([e[1] for e in events], float)
     t = np.array([e[2] for e in events], np.int64)
     codes = [e[3] for e in events]
-    tiles = event_columns.pack(x, y, t, codes)
+    ids = [f"id-{i}" for i in range(len(events))]
+    exact = t * 1_000_000 + 7
+    tiles = event_columns.pack(x, y, t, codes, event_ids=ids, utc_us=exact)
     assert sum(tile.rows for tile in tiles) == len(events)
     for tile in tiles:  # each event lies in its square
         block = event_columns.unpack([(tile.codes, tile.rows, tile.columns)])
@@ -65,8 +67,11 @@ def test_packing_round_trips_every_event(events):
         years = block.t.astype("datetime64[Y]").astype(int) + 1970
         assert sorted(set(years.tolist())) == tile.years
     back = event_columns.unpack((tile.codes, tile.rows, tile.columns) for tile in tiles)
+    who = event_columns.identities(tile.identity for tile in tiles)
     got = Counter(
         zip(
+            who.column("event_id").to_pylist(),
+            who.column("utc_us").to_pylist(),
             back.x.tolist(),
             back.y.tolist(),
             back.t.astype(np.int64).tolist(),
@@ -74,11 +79,13 @@ def test_packing_round_trips_every_event(events):
             strict=True,
         )
     )
-    assert got == Counter(zip(x.tolist(), y.tolist(), t.tolist(), codes, strict=True))
+    assert got == Counter(
+        zip(ids, exact.tolist(), x.tolist(), y.tolist(), t.tolist(), codes, strict=True)
+    )
 
 
 def test_a_damaged_tile_is_refused():
-    (tile,) = event_columns.pack([1.0], [2.0], [3], ["A"])
+    (tile,) = event_columns.pack([1.0], [2.0], [3], ["A"], event_ids=["e"], utc_us=[3_000_000])
     with pytest.raises(ValueError, match="26 bytes for 2 events"):
         event_columns.unpack([(tile.codes, 2, tile.columns)])
 
@@ -220,3 +227,23 @@ def test_recompute_indicators_copies_rows_written_by_hand(scene_factory):
     call_command("recompute_indicators", stdout=out)
     assert Indicator.objects.get(scene=scene, zone="inside", category="violent").count == 3
     assert copy_as_rows() == rows_in_database()
+
+
+@pytest.mark.django_db
+def test_an_import_after_rows_written_by_hand_compares_with_the_rows(tmp_path, monkeypatch):
+    monkeypatch.setattr(importing, "schedule_recompute_near", lambda x, y, *, reason: None)
+    CrimeEvent.objects.create(
+        source="polisen",
+        event_id="E1",
+        occurred_at=dt.datetime(2024, 3, 1, 20, 30, tzinfo=dt.UTC),
+        crime_code="0372",
+        x=CITY[0],
+        y=CITY[1],
+    )
+    rows = [
+        f"E1,2024-03-01T21:30,0372,{CITY[0]},{CITY[1]}",  # the same event, local time
+        f"E2,2024-03-02T10:00,5010,{CITY[0]},{CITY[1]}",
+    ]
+    result = importing.events_import(path=events_file(tmp_path, rows, "a.csv"), source="polisen")
+    assert (result.inserted, result.updated, result.unchanged) == (1, 0, 1)
+    assert copy_as_rows() == rows_in_database() and sum(copy_as_rows().values()) == 2

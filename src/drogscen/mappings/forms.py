@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +25,22 @@ PERSONAL_DATA_RULE = _(
     "e-mail addresses."
 )
 SHOWN_SUFFIX = "__shown"
+
+
+def _rule_in_every_language() -> set[str]:
+    texts = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            texts.add(str(PERSONAL_DATA_RULE))
+    return texts
+
+
+def help_without_rule(text: str) -> str:
+    """A question's own help text without the personal-data rule, which the form shows
+    beside every free-text field anyway (version 1's help texts repeat it)."""
+    for rule in _rule_in_every_language():
+        text = text.replace(rule, "")
+    return " ".join(text.split())
 
 
 def _choices(question: Question, language: str) -> list[tuple[str, str]]:
@@ -52,8 +70,8 @@ def question_field(question: Question, language: str, organisations) -> forms.Fi
     if kind == QuestionType.NUMBER:
         field_class = forms.IntegerField if question.integer else forms.DecimalField
         return field_class(min_value=question.min, max_value=question.max, **common)
-    if not help_text:
-        common["help_text"] = PERSONAL_DATA_RULE
+    # The personal-data rule is shown beside the field by the template, once.
+    common["help_text"] = help_without_rule(help_text)
     return forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), max_length=question.max_length, **common
     )
@@ -62,9 +80,17 @@ def question_field(question: Question, language: str, organisations) -> forms.Fi
 class AnswersForm(forms.Form):
     """The questions of one questionnaire version."""
 
-    def __init__(self, *args, definition: QuestionnaireDefinition, **kwargs):
+    def __init__(
+        self,
+        *args,
+        definition: QuestionnaireDefinition,
+        notes: dict[str, str] | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.definition = definition
+        # Question code → a note shown beside it (e.g. the nearest station).
+        self.notes = notes or {}
         language = get_language() or "sv"
         organisations = list(Organisation.objects.order_by("kind", "name"))
         for question in definition.questions:
@@ -120,6 +146,10 @@ class AnswersForm(forms.Form):
                         },
                         "required": q.required,
                         "code": q.code,
+                        "note": self.notes.get(q.code, ""),
+                        "personal_data_rule": PERSONAL_DATA_RULE
+                        if q.type == QuestionType.TEXT
+                        else "",
                     }
                     for q in section.questions
                 ],

@@ -108,6 +108,21 @@ def _raise(problems: dict[str, list[str]]) -> None:
         raise ValidationError(problems)
 
 
+def _merge(problems: dict[str, list[str]], more: dict[str, list[str]]) -> None:
+    for field, texts in more.items():
+        problems.setdefault(field, []).extend(texts)
+
+
+def draft_problems(
+    *, questionnaire, answers: dict[str, Any], codes: set[str] | None = None
+) -> dict[str, list[str]]:
+    """The answers' problems for a draft under a questionnaire version (the form uses it
+    to report them together with its own date and year problems)."""
+    return answer_problems(
+        Mapping(questionnaire=questionnaire), answers, complete=False, codes=codes
+    )
+
+
 @transaction.atomic
 def mapping_create(
     *,
@@ -120,35 +135,42 @@ def mapping_create(
     by=None,
 ) -> Mapping:
     """A draft mapping of a scene for a reference year, under the questionnaire version
-    in force for that year."""
+    in force for that year. Every problem (year, date, existing mapping, answers) is
+    reported at once, so the user corrects them in one round."""
     problems = basic_problems(year=year, mapped_on=mapped_on, participants=participants)
-    _raise(problems)
     questionnaire = questionnaire_for_year(year)
     if questionnaire is None:
-        raise ValidationError(
-            {"year": _("No questionnaire is published for %(year)s.") % {"year": year}}
+        _merge(
+            problems, {"year": [_("No questionnaire is published for %(year)s.") % {"year": year}]}
         )
-    if (
-        Mapping.objects.filter(scene=scene, year=year)
-        .exclude(status="superseded")
-        .exclude(status=Mapping.Status.APPROVED)
-        .exists()
-    ):
-        raise ValidationError(
+    current = Mapping.objects.filter(scene=scene, year=year).exclude(
+        status=Mapping.Status.SUPERSEDED
+    )
+    if current.exclude(status=Mapping.Status.APPROVED).exists():
+        _merge(
+            problems,
             {
-                "year": _("This scene already has an unfinished mapping for %(year)s.")
-                % {"year": year}
-            }
+                "year": [
+                    _("This scene already has an unfinished mapping for %(year)s.") % {"year": year}
+                ]
+            },
         )
-    if Mapping.objects.filter(scene=scene, year=year, status=Mapping.Status.APPROVED).exists():
-        raise ValidationError(
+    elif current.filter(status=Mapping.Status.APPROVED).exists():
+        _merge(
+            problems,
             {
-                "year": _(
-                    "This scene already has an approved mapping for %(year)s; correct it instead."
-                )
-                % {"year": year}
-            }
+                "year": [
+                    _(
+                        "This scene already has an approved mapping for %(year)s; "
+                        "correct it instead."
+                    )
+                    % {"year": year}
+                ]
+            },
         )
+    if questionnaire is not None:
+        _merge(problems, draft_problems(questionnaire=questionnaire, answers=answers))
+    _raise(problems)
     mapping = Mapping(
         scene=scene,
         year=year,
@@ -158,9 +180,6 @@ def mapping_create(
         answers=answers,
         created_by=by,
     )
-    problems = basic_problems(year=year, mapped_on=mapped_on, participants=participants)
-    problems.update(answer_problems(mapping, answers, complete=False))
-    _raise(problems)
     derive_classification(mapping)
     mapping.save()
     mapping.participants.set(participants)
@@ -205,7 +224,7 @@ def mapping_update(
         participants=participants or [],
         correction_reason=current.correction_reason,
     )
-    problems.update(answer_problems(current, current.answers, complete=False))
+    _merge(problems, answer_problems(current, current.answers, complete=False))
     _raise(problems)
     derive_classification(current)
     current.version += 1

@@ -4,13 +4,15 @@ a mapping's answers is recorded in the audit trail."""
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 import django_filters
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -26,6 +28,7 @@ from drogscen.mappings.forms import AnswersForm, CorrectionForm, MappingMetaForm
 from drogscen.mappings.models import Mapping
 from drogscen.mappings.selectors import mapping_get, mapping_list
 from drogscen.questionnaires.definition import relevant_questions
+from drogscen.questionnaires.models import QuestionnaireVersion
 from drogscen.questionnaires.services import questionnaire_for_year
 from drogscen.scenes.models import Scene
 from drogscen.scenes.selectors import scene_get
@@ -76,13 +79,55 @@ def _initial_answers(scene) -> dict:
     return {"near_transit": prefill} if prefill else {}
 
 
+def _notes(scene) -> dict[str, str]:
+    """Beside the near-transit question: the station and distance its pre-filled answer
+    comes from, so the user can confirm it."""
+    if scene.nearest_station is None or scene.station_distance_m is None:
+        return {}
+    distance = formats.number_format(round(scene.station_distance_m), force_grouping=True)
+    return {
+        "near_transit": " ".join(
+            [
+                _("Nearest station: %(station)s, %(distance)s m.")
+                % {"station": scene.nearest_station.name, "distance": distance},
+                _("Within %(limit)s m counts as near public transport.")
+                % {"limit": services.NEAR_TRANSIT_M},
+            ]
+        )
+    }
+
+
+def _report_together(meta, form, questionnaire) -> None:
+    """The form itself refused part of the post (a date it cannot read, a number that is
+    not one): the services' checks of the rest are shown with it, so every problem is
+    reported in one round."""
+    problems: dict[str, list[str]] = {}
+    if form.is_valid():
+        answers = form.answers()
+        problems.update(services.draft_problems(questionnaire=questionnaire, answers=answers))
+    if meta.is_valid():
+        problems.update(
+            services.basic_problems(
+                year=meta.cleaned_data["year"],
+                mapped_on=meta.cleaned_data["mapped_on"],
+                participants=list(meta.cleaned_data["participants"]),
+            )
+        )
+    if problems:
+        errors_to_form(ValidationError(problems), meta, form)
+
+
 @require_http_methods(["GET", "POST"])
 def mapping_create(request, ref: str):
     scene = scene_get(ref=ref, fetched_by=request.user, action=access.CHANGE)
     try:
-        year = int(request.GET.get("year") or request.POST.get("year") or timezone.localdate().year)
+        year = int(request.GET.get("year") or timezone.localdate().year)
     except ValueError:
         raise Http404 from None
+    if request.method == "POST":
+        # The questions are those of the year the service will use: the posted one.
+        with suppress(ValueError):
+            year = int(request.POST.get("year") or year)
     questionnaire = questionnaire_for_year(year)
     if questionnaire is None:
         raise Http404
@@ -95,9 +140,14 @@ def mapping_create(request, ref: str):
         },
     )
     form = AnswersForm(
-        request.POST or None, definition=questionnaire.parsed(), initial=_initial_answers(scene)
+        request.POST or None,
+        definition=questionnaire.parsed(),
+        initial=_initial_answers(scene),
+        notes=_notes(scene),
     )
-    if request.method == "POST" and meta.is_valid() and form.is_valid():
+    if request.method == "POST" and not (meta.is_valid() and form.is_valid()):
+        _report_together(meta, form, questionnaire)
+    elif request.method == "POST":
         try:
             mapping = services.mapping_create(
                 scene=scene,
@@ -135,9 +185,14 @@ def mapping_edit(request, pk: int):
     )
     meta.fields["year"].disabled = True
     form = AnswersForm(
-        request.POST or None, definition=mapping.questionnaire.parsed(), initial=mapping.answers
+        request.POST or None,
+        definition=mapping.questionnaire.parsed(),
+        initial=mapping.answers,
+        notes=_notes(mapping.scene),
     )
-    if request.method == "POST" and meta.is_valid() and form.is_valid():
+    if request.method == "POST" and not (meta.is_valid() and form.is_valid()):
+        _report_together(meta, form, mapping.questionnaire)
+    elif request.method == "POST":
         try:
             services.mapping_update(
                 mapping=mapping,
@@ -162,16 +217,26 @@ def mapping_edit(request, pk: int):
 @require_POST
 def mapping_questions(request):
     """For the form's script: which questions apply given the answers so far. Only the
-    visibility changes in the page, so nothing the user is typing is replaced."""
-    try:
-        year = int(request.POST.get("year") or timezone.localdate().year)
-    except ValueError:
-        year = timezone.localdate().year
-    questionnaire = questionnaire_for_year(year)
-    if questionnaire is None:
-        raise Http404
-    form = AnswersForm(request.POST, definition=questionnaire.parsed())
+    visibility changes in the page, so nothing the user is typing is replaced. An
+    existing mapping's form names its own questionnaire version; a new one's the year,
+    as the service will."""
+    if version := request.POST.get("questionnaire"):
+        questionnaire = access.get_or_404(
+            QuestionnaireVersion.objects.filter(published_at__isnull=False),
+            request.user,
+            access.VIEW,
+            version=version,
+        )
+    else:
+        try:
+            year = int(request.POST.get("year") or timezone.localdate().year)
+        except ValueError:
+            year = timezone.localdate().year
+        questionnaire = questionnaire_for_year(year)
+        if questionnaire is None:
+            raise Http404
     definition = questionnaire.parsed()
+    form = AnswersForm(request.POST, definition=definition)
     return JsonResponse({"relevant": relevant_questions(definition, form.current_answers())})
 
 

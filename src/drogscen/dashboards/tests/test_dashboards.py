@@ -291,3 +291,14 @@ def test_a_restricted_breakdown_counts_only_the_users_own_scenes(client, make_us
     client.force_login(solna)
     page = client.get("/lansbild/lpo/solna/", {"year": 2024}).content.decode()
     assert figure(page, "area-count") == "4"
+
+
+@pytest.mark.django_db
+def test_the_public_page_answers_how_the_goals_are_reached_and_where_to_read_more(
+    client, demo_county
+):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/oppen-statistik/"})
+    page = client.get("/oppen-statistik/").content.decode()
+    assert "How are the goals to be reached?" in page
+    assert "Where can I find more information?" in page
+    assert 'href="http://www.oppnadrogsener.se"' in page

@@ -538,3 +538,89 @@ ENDPOINTS: dict[str, tuple[object, dict]] = {
 }
 # Namespaces checked as a whole rather than URL by URL.
 NAMESPACES = {"admin": "admin"}
+
+# Writes: URL name -> [(HTTP method, who may, path arguments[, body])]. test_endpoints
+# sends each as every organisation kind × role and anonymously, with the body (default
+# empty; give the least a view needs before it asks who the caller is), and undoes it.
+# "Who may" is a rule as in ENDPOINTS: (model label, action) for the API and
+# ("page", model label, action) for a page, both as in MODEL_MATRIX; "public" (anyone,
+# signed in or not); "signed_in"; "not_offered" (the method does not exist: 405). A write
+# that is allowed may answer anything but 401/403/404/405 (a 400 from validation means
+# access was granted); one that is not must answer 403, 404 or 405; anonymous callers get
+# 401 from the API and the sign-in page from pages. Every "post_only" row above and every
+# write method of an API endpoint (PUT, PATCH and DELETE of every detail URL, offered or
+# not) needs a row here; a missing one fails test_every_write_has_a_row.
+WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+_MAPPING = {"pk": "@mappings.mapping"}
+_OTHER_MAPPING = {"pk": "@mappings.mapping#other_area"}
+_INTERVENTION = {"pk": "@interventions.intervention"}  # Solna's: nobody here changes it
+_OWN_INTERVENTION = {"pk": "@interventions.intervention#own"}  # the City's own
+
+
+def _not_offered(kwargs: dict) -> list[tuple[str, object, dict]]:
+    return [(method, "not_offered", kwargs) for method in ("PUT", "PATCH", "DELETE")]
+
+
+def _changes(model_label: str, kwargs: dict) -> list[tuple[str, object, dict]]:
+    return [
+        ("PUT", (model_label, "change"), kwargs),
+        ("PATCH", (model_label, "change"), kwargs),
+        ("DELETE", "not_offered", kwargs),
+    ]
+
+
+WRITES: dict[str, list[tuple]] = {
+    "logout": [("POST", "signed_in", {})],
+    "set_language": [("POST", "public", {})],
+    "api:scene-list": [("POST", ("scenes.scene", "create"), {})],
+    "api:scene-detail": [
+        *_changes("scenes.scene", {"ref": "M-JARVA"}),
+        ("PATCH", ("scenes.scene#other_area", "change"), {"ref": "M-SOLNA"}),
+    ],
+    "api:mapping-list": [("POST", ("mappings.mapping", "create"), {})],
+    "api:mapping-detail": [
+        *_changes("mappings.mapping", _MAPPING),
+        ("PATCH", ("mappings.mapping#other_area", "change"), _OTHER_MAPPING),
+    ],
+    "api:mapping-submit": [
+        ("POST", ("mappings.mapping", "submit"), _MAPPING),
+        ("POST", ("mappings.mapping#other_area", "submit"), _OTHER_MAPPING),
+    ],
+    "api:mapping-cosign": [
+        ("POST", ("mappings.mapping", "cosign"), _MAPPING),
+        ("POST", ("mappings.mapping#other_area", "cosign"), _OTHER_MAPPING),
+    ],
+    "api:mapping-approve": [("POST", ("mappings.mapping", "approve"), _MAPPING)],
+    "api:mapping-return": [("POST", ("mappings.mapping", "approve"), _MAPPING)],  # the manager
+    # The reason is read before the mapping is looked up: without one, anyone gets a 400.
+    "api:mapping-correct": [
+        ("POST", ("mappings.mapping", "correct"), _MAPPING, {"reason": "Fel år angivet"})
+    ],
+    "api:organisation-detail": _not_offered({"code": "kommun:0184"}),
+    "api:method-detail": _not_offered({"code": "hot_spot_patrol"}),
+    "api:intervention-detail": _not_offered(_INTERVENTION),
+    "api:questionnaire-detail": _not_offered({"version": "2023.1"}),
+    "api:evaluation-detail": _not_offered({"pk": "@evaluations.evaluation"}),
+    "mappings:questions": [("POST", "signed_in", {})],
+    "mappings:submit": [("POST", ("page", "mappings.mapping", "submit"), _MAPPING)],
+    "mappings:cosign": [
+        ("POST", ("page", "mappings.mapping", "cosign"), _MAPPING),
+        ("POST", ("page", "mappings.mapping#other_area", "cosign"), _OTHER_MAPPING),
+    ],
+    "mappings:approve": [("POST", ("page", "mappings.mapping", "approve"), _MAPPING)],
+    "mappings:return": [("POST", ("page", "mappings.mapping", "approve"), _MAPPING)],
+    "mappings:correct": [("POST", ("page", "mappings.mapping", "correct"), _MAPPING)],
+    "interventions:progress": [
+        ("POST", ("page", "interventions.intervention", "change"), _INTERVENTION),
+        ("POST", ("page", "interventions.intervention#own", "change"), _OWN_INTERVENTION),
+    ],
+    "interventions:target_add": [
+        ("POST", ("page", "interventions.intervention", "change"), _INTERVENTION),
+        ("POST", ("page", "interventions.intervention#own", "change"), _OWN_INTERVENTION),
+    ],
+    "interventions:status": [
+        ("POST", ("page", "interventions.intervention", "change"), _INTERVENTION),
+        ("POST", ("page", "interventions.intervention#own", "change"), _OWN_INTERVENTION),
+    ],
+    "evaluations:early_warning_run": [("POST", ("page", "evaluations.candidate", "create"), {})],
+}

@@ -3,12 +3,15 @@ mechanism and against the endpoints (DESIGN §5)."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
 from django.apps import apps
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from rest_framework.views import APIView
 
 from drogscen.accounts.models import Membership, Organisation
 from drogscen.audit.models import AuditEntry
@@ -25,6 +28,8 @@ from tests.access_matrix import (
     NAMESPACES,
     ORGANISATION_OF_KIND,
     ROLES,
+    WRITE_METHODS,
+    WRITES,
 )
 
 ACTION_OF = {
@@ -303,7 +308,9 @@ def test_user_without_organisation_sees_only_shared_reference_data(make_user, sa
     assert not access.can(loner, access.CHANGE, Municipality)
 
 
-def _url_names(resolver=None, namespace=""):
+def _patterns(resolver=None, namespace="", prefix=""):
+    """(URL name with namespace or None, pattern, route) of every URL outside the
+    namespaces checked as a whole."""
     resolver = resolver or get_resolver()
     for item in resolver.url_patterns:
         if isinstance(item, URLResolver):
@@ -311,17 +318,72 @@ def _url_names(resolver=None, namespace=""):
             full = f"{namespace}:{ns}" if namespace and ns else (ns or namespace)
             if full in NAMESPACES:
                 continue
-            yield from _url_names(item, full)
-        elif isinstance(item, URLPattern) and item.name:
-            if item.name.endswith(("-detail", "-list", "-root")) and "format" in str(item.pattern):
-                continue
-            yield f"{namespace}:{item.name}" if namespace else item.name
+            yield from _patterns(item, full, prefix + str(item.pattern))
+        elif isinstance(item, URLPattern):
+            if item.name and "format" in str(item.pattern):
+                continue  # DRF's format-suffix copy of a named route
+            name = item.name and (f"{namespace}:{item.name}" if namespace else item.name)
+            yield name, item, prefix + str(item.pattern)
+
+
+def _url_names():
+    return {name for name, _, _ in _patterns() if name}
+
+
+# Unnamed URLs that need no row: files served in development.
+UNNAMED_ALLOWED_MODULES = ("django.views.static", "django.contrib.staticfiles", "debug_toolbar")
+
+
+def test_every_url_has_a_name():
+    """A URL without a name cannot have a row, so it would escape the matrix."""
+    unnamed = [
+        route
+        for name, pattern, route in _patterns()
+        if not name and not pattern.lookup_str.startswith(UNNAMED_ALLOWED_MODULES)
+    ]
+    assert not unnamed, f"name these URL patterns and give them rows: {unnamed}"
 
 
 def test_every_url_has_a_row():
-    names = set(_url_names())
+    names = _url_names()
     missing = names - set(ENDPOINTS)
     assert not missing, f"URLs without a row in tests/access_matrix.py: {sorted(missing)}"
+
+
+def _api_write_methods(pattern) -> set[str]:
+    """The write methods an API view answers: a viewset route's actions, or the handler
+    methods of an API view class. Page views (functions) cannot say; their writes are
+    found through their "post_only" rows."""
+    callback = pattern.callback
+    if getattr(callback, "actions", None):
+        methods = set(callback.actions)
+    elif isinstance(getattr(callback, "cls", None), type) and issubclass(callback.cls, APIView):
+        methods = {m for m in callback.cls.http_method_names if hasattr(callback.cls, m)}
+    else:
+        return set()
+    methods = {m.upper() for m in methods} & set(WRITE_METHODS)
+    if pattern.name and pattern.name.endswith("-detail"):
+        methods |= {"PUT", "PATCH", "DELETE"}  # offered or not, who may is checked
+    return methods
+
+
+def test_every_write_has_a_row():
+    """Every POST-only page and every write method of the API is sent as every kind and
+    role (test_endpoints), so it needs its row in WRITES."""
+    required = {
+        (name, "POST")
+        for name, cases in ENDPOINTS.items()
+        for rule, _ in (cases if isinstance(cases, list) else [cases])
+        if rule == "post_only"
+    }
+    for name, pattern, _ in _patterns():
+        if name:
+            required |= {(name, method) for method in _api_write_methods(pattern)}
+    present = {(name, case[0]) for name, cases in WRITES.items() for case in cases}
+    missing = sorted(required - present)
+    assert not missing, f"writes without a row in WRITES (tests/access_matrix.py): {missing}"
+    assert set(WRITES) <= set(ENDPOINTS)
+    assert {case[0] for cases in WRITES.values() for case in cases} <= set(WRITE_METHODS)
 
 
 def expected_status(rule, kind: str | None, role: str | None) -> set[int]:
@@ -349,21 +411,74 @@ def expected_status(rule, kind: str | None, role: str | None) -> set[int]:
     return {200} if MODEL_MATRIX[model_label][action](kind, role) else {404}
 
 
+REFUSED = {403, 404, 405}
+
+
+def write_problem(rule, kind: str | None, role: str | None, response) -> str | None:
+    """Whether a write (empty body) was refused or let through as WRITES says: allowed
+    is anything but a refusal (a 400 from validation means access was granted), refused
+    is 403, 404 or 405; anonymous callers get 401 from the API and the sign-in page from
+    pages."""
+    status, signed_in = response.status_code, kind is not None
+    api = response.wsgi_request.path.startswith("/api/")
+    to_sign_in = status == 302 and response["Location"].startswith(reverse("login"))
+    if rule == "public":
+        allowed = True
+    elif not signed_in:
+        # A method an API view lacks may be refused before the caller is asked who they are.
+        ok = status in ({401, 405} if rule == "not_offered" else {401}) if api else to_sign_in
+        return None if ok else f"{status} for an anonymous caller"
+    elif rule == "not_offered":
+        allowed = False
+    elif rule == "signed_in":
+        allowed = True
+    elif rule[0] == "page":
+        allowed = MODEL_MATRIX[rule[1]][rule[2]](kind, role)
+    else:
+        allowed = MODEL_MATRIX[rule[0]][rule[1]](kind, role)
+    if allowed:
+        ok = status < 500 and status not in REFUSED | {401}
+        return None if ok else f"{status}, expected to be let through"
+    return None if status in REFUSED else f"{status}, expected 403/404/405"
+
+
+def _arguments(kwargs, samples):
+    # "@label" names the primary key of a sample object.
+    return {
+        key: samples[value[1:]].pk if str(value).startswith("@") else value
+        for key, value in kwargs.items()
+    }
+
+
 @pytest.mark.parametrize(("kind", "role"), [*COMBINATIONS, (None, None)])
 def test_endpoints(kind, role, client, make_user, samples):
-    if kind:
-        client.force_login(make_user(ORGANISATION_OF_KIND[kind], role))
+    user = make_user(ORGANISATION_OF_KIND[kind], role) if kind else None
+    if user:
+        client.force_login(user)
     failures = []
     for name, cases in ENDPOINTS.items():
         for rule, kwargs in cases if isinstance(cases, list) else [cases]:
-            # "@label" names the primary key of a sample object.
-            kwargs = {
-                key: samples[value[1:]].pk if str(value).startswith("@") else value
-                for key, value in kwargs.items()
-            }
+            kwargs = _arguments(kwargs, samples)
             response = client.get(reverse(name, kwargs=kwargs))
             if response.status_code not in expected_status(rule, kind, role):
                 failures.append(f"{name} {kwargs}: {response.status_code}")
+    # Writes with an empty body, each undone afterwards so the samples stay as they are.
+    for name, cases in WRITES.items():
+        for method, rule, kwargs, *body in cases:
+            kwargs = _arguments(kwargs, samples)
+            url = reverse(name, kwargs=kwargs)
+            send = getattr(client, method.lower())
+            body = body[0] if body else {}
+            with transaction.atomic():
+                if url.startswith("/api/"):
+                    response = send(url, json.dumps(body), content_type="application/json")
+                else:
+                    response = send(url, body) if method == "POST" else send(url)
+                transaction.set_rollback(True)
+            if problem := write_problem(rule, kind, role, response):
+                failures.append(f"{method} {name} {kwargs}: {problem}")
+            if user and "_auth_user_id" not in client.session:
+                client.force_login(user)  # signed out by the write (or its undoing)
     assert not failures, f"{kind}/{role}: " + ", ".join(failures)
 
 

@@ -123,3 +123,67 @@ def test_behind_a_trusted_proxy_attempts_count_per_client_not_per_proxy(client, 
         **proxy,
     )
     assert "För många misslyckade inloggningsförsök" not in other.content.decode()
+
+
+def test_a_piped_password_is_read_from_stdin_without_a_prompt(monkeypatch):
+    import os
+
+    def no_prompt(*args, **kwargs):
+        raise AssertionError("getpass must not be used when stdin is a pipe")
+
+    monkeypatch.setattr("getpass.getpass", no_prompt)
+    read_end, write_end = os.pipe()
+    os.write(write_end, b"ett-bra-losenord-77\n")
+    os.close(write_end)
+    with os.fdopen(read_end, encoding="utf-8") as piped:
+        monkeypatch.setattr("sys.stdin", piped)
+        call_command(
+            "create_user", "dora", "--org", "region", "--role", "viewer", stdout=io.StringIO()
+        )
+    assert get_user_model().objects.get(username="dora").check_password("ett-bra-losenord-77")
+
+
+class _Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+    def readline(self, *args):
+        raise AssertionError("a terminal's password is read with getpass, not echoed")
+
+
+def test_on_a_terminal_the_password_is_asked_without_echo_twice(monkeypatch):
+    answers = iter(["ett-bra-losenord-77", "ett-bra-losenord-77"])
+    prompts = []
+    monkeypatch.setattr(
+        "getpass.getpass", lambda prompt="": prompts.append(prompt) or next(answers)
+    )
+    call_command(
+        "create_user",
+        "erik",
+        "--org",
+        "region",
+        "--role",
+        "viewer",
+        stdin=_Terminal(),
+        stdout=io.StringIO(),
+    )
+    assert len(prompts) == 2
+    assert get_user_model().objects.get(username="erik").check_password("ett-bra-losenord-77")
+
+
+def test_on_a_terminal_two_different_passwords_create_nothing(monkeypatch):
+    answers = iter(["ett-bra-losenord-77", "ett-annat-losenord-88"])
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
+    with pytest.raises(CommandError) as excinfo:
+        call_command(
+            "create_user",
+            "frida",
+            "--org",
+            "region",
+            "--role",
+            "viewer",
+            stdin=_Terminal(),
+            stdout=io.StringIO(),
+        )
+    assert excinfo.value.returncode == 2
+    assert not get_user_model().objects.filter(username="frida").exists()

@@ -1,3 +1,4 @@
+import getpass
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
@@ -7,7 +8,10 @@ from drogscen.accounts.services import AccountError, user_create
 
 
 class Command(BaseCommand):
-    help = "Create a user in an organisation with a role; the password is read from stdin."
+    help = (
+        "Create a user in an organisation with a role; the password is read from stdin "
+        "(asked for without echo on a terminal)."
+    )
     stealth_options = ("stdin",)
 
     def add_arguments(self, parser):
@@ -17,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--email", default="")
 
     def handle(self, *args, username, org, role, email, **options):
-        password = options.get("stdin", sys.stdin).readline().rstrip("\n")
+        password = self.read_password(options.get("stdin", sys.stdin))
         if not password:
             raise CommandError(_("No password on standard input."), returncode=2)
         try:
@@ -34,3 +38,13 @@ class Command(BaseCommand):
             _("Created %(username)s (%(org)s, %(role)s).")
             % {"username": username, "org": org, "role": role}
         )
+
+    @staticmethod
+    def read_password(stream) -> str:
+        """From a terminal: asked twice without echo. Piped (scripts): the first line."""
+        if stream.isatty():
+            password = getpass.getpass(_("Password: "))
+            if password and password != getpass.getpass(_("Password (again): ")):
+                raise CommandError(_("The two passwords differ."), returncode=2)
+            return password
+        return stream.readline().rstrip("\r\n")

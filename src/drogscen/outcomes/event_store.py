@@ -120,12 +120,12 @@ def rebuild(*, sources: Iterable[str] | None = None) -> int:
 def stored_events(source: str) -> pd.DataFrame:
     """The stored events of a source (event_id, occurred_at UTC, crime_code, x, y) from
     the copy: what an import compares its file with. When the copy does not hold as
-    many events as the rows (rows written some other way), it is made again from the
-    rows first."""
+    many events as the rows (rows written some other way), the rows are read instead;
+    the import then writes the copy anew from them."""
     counted = CrimeEvent.objects.filter(source=source).count()
     tiles = EventTile.objects.filter(source=source).order_by("tile_x", "tile_y")
     if sum(tiles.values_list("rows", flat=True)) != counted:
-        rebuild(sources=[source])
+        return stored_rows(source).drop(columns="id")
     blocks = list(tiles.values_list("codes", "rows", "columns", "identity"))
     columns = event_columns.unpack(block[:3] for block in blocks)
     identity = event_columns.identities(block[3] for block in blocks)
@@ -137,7 +137,7 @@ def stored_events(source: str) -> pd.DataFrame:
             .to_numpy(),
             "occurred_at": pd.to_datetime(
                 identity.column("utc_us").to_numpy(), unit="us", utc=True
-            ),
+            ).astype("datetime64[us, UTC]"),
             "crime_code": np.array(columns.codes, dtype=object)[columns.code],
             "x": columns.x,
             "y": columns.y,

@@ -4,9 +4,19 @@ from playwright.sync_api import expect
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_sign_in_see_the_swedish_shell_and_switch_to_english(page, sign_in, make_user):
-    user = make_user("kommun:0180", "editor")
-    sign_in(user)
+@pytest.fixture
+def demo_users(reference_data):
+    """The demo users of `drogscen demo` (password drogscen-demo), as the README names them."""
+    from drogscen.core.demo import demo_users_ensure
+
+    demo_users_ensure()
+
+
+def test_sign_in_see_the_swedish_shell_and_switch_to_english(page, sign_in, demo_users):
+    from django.contrib.auth import get_user_model
+
+    # The City of Stockholm's case officer, an editor, with the password the README gives.
+    sign_in(get_user_model().objects.get(username="stockholm-handlaggare"), "drogscen-demo")
 
     expect(page.locator("html")).to_have_attribute("lang", "sv")
     nav = page.get_by_role("navigation", name="Huvudmeny")

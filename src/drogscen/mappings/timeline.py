@@ -30,11 +30,29 @@ def _question(mapping, code: str) -> str:
     )
 
 
+def _per_year(mappings) -> list[tuple[object, object | None]]:
+    """One (mapping, correction under way) per reference year: the mapping that counts
+    (the approved one, else the newest unfinished one) and a draft or submitted
+    correction of it, which is a revision of that year, not a year of its own."""
+    by_year: dict[int, list] = {}
+    for mapping in mappings:
+        by_year.setdefault(mapping.year, []).append(mapping)
+    result = []
+    for year in sorted(by_year):
+        revisions = sorted(by_year[year], key=lambda m: m.revision)
+        approved = [m for m in revisions if m.status == "approved"]
+        counting = approved[-1] if approved else revisions[-1]
+        later = [m for m in revisions if m.revision > counting.revision]
+        result.append((counting, later[-1] if later else None))
+    return result
+
+
 def mapping_timeline(mappings) -> list[dict]:
-    """Oldest first; each entry with the changes since the entry before."""
+    """Oldest year first; each entry with the changes since the year before. A
+    correction under way is shown with its year (`correction`), not as another year."""
     entries = []
     previous = None
-    for mapping in mappings:
+    for mapping, correction in _per_year(mappings):
         changes = []
         if previous is not None:
             for code in COMPARED:
@@ -69,6 +87,7 @@ def mapping_timeline(mappings) -> list[dict]:
                 "changes": changes,
                 "classification_changed": previous is not None
                 and previous.is_open != mapping.is_open,
+                "correction": correction,
             }
         )
         previous = mapping

@@ -70,14 +70,21 @@ class SceneRefSerializer(serializers.Serializer):
     name = serializers.CharField(read_only=True)
 
 
+def username_field(help_text: str) -> serializers.Field:
+    return serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True, help_text=help_text
+    )
+
+
 class CoSignatureSerializer(serializers.ModelSerializer):
     organisation = serializers.CharField(
         source="organisation.code", read_only=True, help_text="e.g. `kommun:0180`"
     )
+    signed_by = username_field("The user who co-signed for the organisation (username).")
 
     class Meta:
         model = CoSignature
-        fields = ["organisation", "signed_at"]
+        fields = ["organisation", "signed_by", "signed_at"]
         read_only_fields = fields
 
 
@@ -114,6 +121,11 @@ class MappingSerializer(serializers.ModelSerializer):
         help_text="The id of the approved mapping this revision corrects.",
     )
     cosignatures = CoSignatureSerializer(many=True, read_only=True)
+    submitted_by = username_field("The user who submitted the mapping (username); null before.")
+    approved_by = username_field(
+        "The user who approved the mapping (username); null before, and for mappings "
+        "imported from the old tool."
+    )
 
     class Meta:
         model = Mapping
@@ -134,7 +146,9 @@ class MappingSerializer(serializers.ModelSerializer):
             "corrects",
             "correction_reason",
             "cosignatures",
+            "submitted_by",
             "submitted_at",
+            "approved_by",
             "approved_at",
             "version",
         ]

@@ -133,12 +133,17 @@ class MappingViewSet(
         return (
             selectors.mapping_list(fetched_by=self.request.user)
             .select_related(None)
-            .select_related("scene", "lead_local_police_area", "questionnaire")
+            .select_related(
+                "scene", "lead_local_police_area", "questionnaire", "submitted_by", "approved_by"
+            )
             # Geometry and definition are large and not shown here.
             .defer("scene__geometry", "questionnaire__definition")
             .prefetch_related(
                 "participants",
-                Prefetch("cosignatures", CoSignature.objects.select_related("organisation")),
+                Prefetch(
+                    "cosignatures",
+                    CoSignature.objects.select_related("organisation", "signed_by"),
+                ),
             )
         )
 

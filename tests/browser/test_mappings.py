@@ -55,3 +55,50 @@ def test_a_whole_mapping_round(page, sign_in, make_user, scene_factory):
     expect(timeline).to_contain_text("2025")
     expect(timeline).to_contain_text("godkänd")
     expect(timeline).to_contain_text("öppen drogscen")
+
+
+def test_a_joint_mapping_with_a_neighbouring_municipality(page, sign_in, make_user, scene_factory):
+    scene_factory("K-2", name="Plats vid gränsen")
+    editor = make_user("lpo:jarva", "editor")
+    solna = make_user("kommun:0184", "editor")
+    city = make_user("kommun:0180", "editor")
+    manager = make_user("lpo:jarva", "manager")
+
+    # The LPO editor maps the scene with the City and Solna; on editing the draft, the
+    # questions stay live (under the draft's own questionnaire version).
+    sign_in(editor)
+    page.goto(f"{page.base_url}/kartlaggningar/ny/K-2/?year=2025")
+    page.get_by_label("Kartlagd").fill("2025-11-10")
+    page.get_by_label("Deltagande organisationer").select_option(["kommun:0180", "kommun:0184"])
+    page.get_by_role("button", name="Spara utkastet").click()
+    page.get_by_role("link", name="Redigera").click()
+    sellers = page.locator('[data-question="sellers_origin"]')
+    expect(sellers).to_be_hidden()
+    page.get_by_label("Försäljning av narkotika").check()
+    expect(sellers).to_be_visible()
+    for criterion in ["Platsen är bestående", "Bruk av narkotika"]:
+        page.get_by_label(criterion).check()
+    page.get_by_label("Platsen uppfattas som problematisk").check()
+    page.get_by_label("Platsen uppfattas som otrygg").check()
+    sellers.get_by_label("Vet ej").check()
+    page.locator('[data-question="buyers_origin"]').get_by_label("Vet ej").check()
+    page.locator('[data-question="main_substance"]').get_by_label("Cannabis").check()
+    page.get_by_label("Samlad bedömning av platsen").fill("Handel på båda sidor om gränsen.")
+    page.get_by_role("button", name="Spara utkastet").click()
+    page.get_by_role("button", name="Skicka in").click()
+    expect(page.get_by_test_id("status")).to_have_text("inskickad")
+    mapping_url = page.url
+    page.get_by_role("button", name="Logga ut").click()
+
+    # Both municipalities co-sign; Solna reads the mapping though the scene is not its own.
+    for who in (city, solna):
+        sign_in(who)
+        page.goto(mapping_url)
+        page.get_by_role("button", name="Kontrasignera för min kommun").click()
+        expect(page.get_by_role("status")).to_contain_text("kontrasignerades")
+        page.get_by_role("button", name="Logga ut").click()
+
+    sign_in(manager)
+    page.goto(mapping_url)
+    page.get_by_role("button", name="Godkänn").click()
+    expect(page.get_by_test_id("status")).to_have_text("godkänd")

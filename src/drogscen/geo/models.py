@@ -139,12 +139,20 @@ class Station(AuditedModel):
         METRO = "tunnelbana", _("metro")
         TRAM = "sparvag", _("tram / light rail")
         LOCAL_RAIL = "lokalbana", _("local railway")
+        COMMUTER_RAIL = "pendeltag", _("commuter rail")
 
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     lines = models.CharField(_("lines"), max_length=100, blank=True)
     railway = models.CharField(_("railway"), max_length=100, blank=True)
-    osm_id = models.CharField(_("OpenStreetMap id"), max_length=32, unique=True)
+    osm_id = models.CharField(
+        _("OpenStreetMap id"),
+        max_length=32,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("Empty for a station added by hand."),
+    )
     longitude = models.FloatField(_("longitude"))
     latitude = models.FloatField(_("latitude"))
 

@@ -36,16 +36,17 @@ def test_a_station_added_in_the_admin_becomes_the_nearest(client, make_user, sce
         "/admin/geo/station/add/",
         {
             "name": "Testhållplats",
-            "kind": "lokalbana",
+            "kind": "pendeltag",
             "lines": "",
             "railway": "",
-            "osm_id": "manual-1",
+            "osm_id": "",  # added by hand: no OpenStreetMap id
             "longitude": lon,
             "latitude": lat,
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
-    added = Station.objects.get(osm_id="manual-1")
+    added = Station.objects.get(name="Testhållplats")
+    assert added.kind == Station.Kind.COMMUTER_RAIL and added.osm_id is None
     scene = scene_factory("ST-1", lpo="solna", lon=lon, lat=lat)
     assert scene.nearest_station == added and scene.station_distance_m < 5
 

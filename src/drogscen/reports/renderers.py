@@ -352,6 +352,7 @@ def evaluation_table(report: dict[str, Any]) -> Table | None:
             Column(_("Methods")),
             Column(_("Outcome")),
             Column(_("After period")),
+            # xgettext:no-python-format
             Column(_("RES (95 % confidence interval)"), True),
             Column(_("Result")),
         ],

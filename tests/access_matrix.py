@@ -592,10 +592,8 @@ WRITES: dict[str, list[tuple]] = {
     ],
     "api:mapping-approve": [("POST", ("mappings.mapping", "approve"), _MAPPING)],
     "api:mapping-return": [("POST", ("mappings.mapping", "approve"), _MAPPING)],  # the manager
-    # The reason is read before the mapping is looked up: without one, anyone gets a 400.
-    "api:mapping-correct": [
-        ("POST", ("mappings.mapping", "correct"), _MAPPING, {"reason": "Fel år angivet"})
-    ],
+    # No body: a caller outside the scope gets 404 before the body is looked at.
+    "api:mapping-correct": [("POST", ("mappings.mapping", "correct"), _MAPPING)],
     "api:organisation-detail": _not_offered({"code": "kommun:0184"}),
     "api:method-detail": _not_offered({"code": "hot_spot_patrol"}),
     "api:intervention-detail": _not_offered(_INTERVENTION),

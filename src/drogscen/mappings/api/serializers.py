@@ -230,8 +230,12 @@ class MappingStepSerializer(serializers.Serializer):
 class MappingCorrectSerializer(serializers.Serializer):
     """Correct an approved mapping: a new draft revision, with the reason."""
 
+    # Not required here: the service checks who may correct first, then the reason.
     reason = serializers.CharField(
-        help_text="Why the approved mapping is corrected; no personal data."
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Why the approved mapping is corrected (required); no personal data.",
     )
 
 

@@ -334,8 +334,16 @@ class MappingViewSet(
 
     # --- the workflow -------------------------------------------------------------------
 
+    def scoped_mapping(self) -> Mapping:
+        """The mapping of the URL, looked up (404 outside the caller's scope) once per
+        request and before the body is validated: a caller without access never learns
+        what the body lacks."""
+        if not hasattr(self, "_scoped_mapping"):
+            self._scoped_mapping = self.get_object()
+        return self._scoped_mapping
+
     def take_step(self, call, *, version=None, created=False, renamed=None) -> Response:
-        mapping = self.get_object()
+        mapping = self.scoped_mapping()
         try:
             result = call(mapping)
         except DjangoValidationError as error:
@@ -344,6 +352,7 @@ class MappingViewSet(
         return self.represent(target, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     def step_version(self, request) -> int | None:
+        self.scoped_mapping()
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data.get("version")
@@ -416,6 +425,7 @@ class MappingViewSet(
         """Start a correction of an approved mapping: a new draft revision with the
         reason, answered with the new revision (201). The approved one counts until the
         correction is approved."""
+        self.scoped_mapping()
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         reason = serializer.validated_data["reason"]

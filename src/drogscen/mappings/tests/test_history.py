@@ -53,7 +53,10 @@ def test_a_correction_under_way_is_a_revision_of_its_year(client, scene_factory,
         answers={**OPEN_ANSWERS, "main_substance": "amphetamine"},
     )
     client.force_login(people["editor"])
-    timeline = client.get(f"/platser/{scene.ref}/").context["timeline"]
+    response = client.get(f"/platser/{scene.ref}/")
+    timeline = response.context["timeline"]
+    # the page links the revision under way next to its year
+    assert f'href="/kartlaggningar/{correction.pk}/"' in response.content.decode()
     assert [entry["mapping"].year for entry in timeline] == [2023, 2024]
     latest = timeline[-1]
     assert latest["mapping"] == approved and latest["correction"] == correction

@@ -34,6 +34,8 @@ import numpy as np
 import shapely
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.db.models import TextField
+from django.db.models.functions import Cast
 
 from drogscen.core import geo
 from drogscen.outcomes import counting, event_store
@@ -101,12 +103,18 @@ def _count_all(scenes: list[counting.SceneGeometry], stored: StoredEvents) -> co
     return counting.by_category(counts, stored.kinds)
 
 
-def _sweref_geometries(geojsons: Sequence[dict]) -> list:
-    """GeoJSON (WGS84) → valid polygons in EPSG:3006, projected in one call."""
+def _geojson_text():
+    """The stored GeoJSON as text: parsed by GEOS in one vectorised call, without a
+    Python dict per geometry."""
+    return Cast("geometry", output_field=TextField())
+
+
+def _sweref_geometries(geojsons: Sequence[str]) -> list:
+    """GeoJSON texts (WGS84) → valid polygons in EPSG:3006, parsed and projected in
+    one call each."""
     if not geojsons:
         return []
-    shapes = np.empty(len(geojsons), dtype=object)
-    shapes[:] = [geo.from_geojson(g) for g in geojsons]
+    shapes = shapely.from_geojson(np.array(geojsons, dtype=object))
     shapes = shapely.transform(
         shapes,
         lambda xy: np.column_stack(
@@ -128,7 +136,7 @@ def scene_geometries(scene_ids: Iterable[int] | None = None) -> list[counting.Sc
     versions = SceneGeometryVersion.objects.order_by("scene_id", "valid_from", "pk")
     if scene_ids is not None:
         versions = versions.filter(scene_id__in=list(scene_ids))
-    rows = list(versions.values_list("scene_id", "valid_from", "valid_to", "geometry"))
+    rows = list(versions.values_list("scene_id", "valid_from", "valid_to", _geojson_text()))
     shapes = _sweref_geometries([row[3] for row in rows])
     out: list[counting.SceneGeometry] = []
     for i, (scene_id, valid_from, valid_to, _geojson) in enumerate(rows):
@@ -187,15 +195,20 @@ def _indicator_rows(counts: counting.ZoneCounts, keep: set[int] | None) -> list[
     )
 
 
-def _aggregated_rows(scene_ids: set[int] | None, event_years: set[int]) -> list[IndicatorRow]:
-    counts = AggregatedCount.objects.exclude(year__in=event_years)
+def _aggregated_rows(scene_ids: set[int] | None) -> list[IndicatorRow]:
+    """Aggregated counts of years without any crime event in the county (the years with
+    events are looked up only when there are aggregated counts at all)."""
+    counts = AggregatedCount.objects.all()
     if scene_ids is not None:
         counts = counts.filter(scene_id__in=scene_ids)
+    rows = list(counts.values_list("scene_id", "zone", "category", "year", "count"))
+    if not rows:
+        return []
+    counted = event_store.event_years()
     return [
         (scene_id, zone, category, year, 0, n, False)
-        for scene_id, zone, category, year, n in counts.values_list(
-            "scene_id", "zone", "category", "year", "count"
-        )
+        for scene_id, zone, category, year, n in rows
+        if year not in counted
     ]
 
 
@@ -235,7 +248,7 @@ def recompute_all(*, progress: Progress | None = None) -> int:
     say(f"events read: {len(stored.events)}")
     counts = _count_all(scenes, stored)
     rows = _indicator_rows(counts, None)
-    rows += _aggregated_rows(None, event_store.event_years())
+    rows += _aggregated_rows(None)
     stored = _store(rows, None)
     say(f"indicator rows stored: {stored}")
     return stored
@@ -269,7 +282,7 @@ def recompute_scenes(scene_ids: Iterable[int]) -> int:
                 scene_id=scene_id, scenes=scenes, events=stored.events, period="month"
             )
             rows += _indicator_rows(counting.by_category(counts, stored.kinds), None)
-    rows += _aggregated_rows(present, event_store.event_years())
+    rows += _aggregated_rows(present)
     return _store(rows, wanted)
 
 
@@ -371,7 +384,7 @@ def _current_versions(scene_ids: set[int]) -> list[counting.SceneGeometry]:
     for scene_id, geojson in (
         SceneGeometryVersion.objects.filter(scene_id__in=scene_ids)
         .order_by("scene_id", "valid_from", "pk")
-        .values_list("scene_id", "geometry")
+        .values_list("scene_id", _geojson_text())
     ):
         latest[scene_id] = geojson
     shapes = _sweref_geometries(list(latest.values()))

@@ -277,6 +277,14 @@ def peak_memory(scene_id: int) -> None:
 def pg_child(args) -> None:
     setup_django(args.pg_database)
     time_imports(Path(args.csv), Path(args.parquet), "PostgreSQL")
+    from drogscen.outcomes import indicators
+
+    read_times, stored = _timed(indicators.load_events, 5)
+    print(
+        f"(b) on PostgreSQL: reading the stored events ({len(stored.events):,}) "
+        f"{_figure(read_times)} (the counting is the same computation as on SQLite)",
+        flush=True,
+    )
 
 
 def with_postgres(args, csv_path: Path, parquet_path: Path) -> None:

@@ -21,6 +21,7 @@ from drogscen.outcomes import event_columns
 from drogscen.outcomes.models import CrimeEvent, EventTile
 
 _INSERT_BATCH = 100
+_LOCK_SPACE = 0x0D5C  # first key of this module's PostgreSQL advisory locks
 
 
 def local_seconds(utc) -> np.ndarray:
@@ -104,6 +105,7 @@ def rebuild(*, sources: Iterable[str] | None = None) -> int:
         if sources is None:
             EventTile.objects.exclude(source__in=present).delete()
         for source in sorted(wanted):
+            lock_source(source)
             rows = stored_rows(source)
             replace_source(
                 source,
@@ -117,15 +119,27 @@ def rebuild(*, sources: Iterable[str] | None = None) -> int:
     return copied
 
 
-def stored_events(source: str) -> pd.DataFrame:
+def lock_source(source: str) -> None:
+    """Inside a transaction: wait until no other transaction writes this source's
+    events, so that what is read next stays true until commit. PostgreSQL: an advisory
+    lock per source; SQLite's transactions take the database's write lock as they begin
+    (``transaction_mode`` IMMEDIATE)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [_LOCK_SPACE, source])
+
+
+def stored_events(source: str) -> tuple[pd.DataFrame, bool]:
     """The stored events of a source (event_id, occurred_at UTC, crime_code, x, y) from
-    the copy: what an import compares its file with. When the copy does not hold as
-    many events as the rows (rows written some other way), the rows are read instead;
-    the import then writes the copy anew from them."""
+    the copy: what an import compares its file with; call it after ``lock_source``.
+    When the copy does not hold as many events as the rows (rows written some other
+    way), the rows are read instead and the second value is True: the caller writes
+    the copy anew. (A change by hand that keeps the number of rows goes unseen until
+    ``rebuild``.)"""
     counted = CrimeEvent.objects.filter(source=source).count()
     tiles = EventTile.objects.filter(source=source).order_by("tile_x", "tile_y")
     if sum(tiles.values_list("rows", flat=True)) != counted:
-        return stored_rows(source).drop(columns="id")
+        return stored_rows(source).drop(columns="id"), True
     blocks = list(tiles.values_list("codes", "rows", "columns", "identity"))
     columns = event_columns.unpack(block[:3] for block in blocks)
     identity = event_columns.identities(block[3] for block in blocks)
@@ -142,7 +156,7 @@ def stored_events(source: str) -> pd.DataFrame:
             "x": columns.x,
             "y": columns.y,
         }
-    )
+    ), False
 
 
 def read(*, bbox: tuple[float, float, float, float] | None = None) -> event_columns.Columns:

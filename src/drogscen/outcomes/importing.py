@@ -288,66 +288,71 @@ def events_import(
         :EXAMPLES
     ]
 
-    stored = event_store.stored_events(source)
-    stored = stored.rename(
-        columns={c: f"{c}_old" for c in ("occurred_at", "crime_code", "x", "y")}
-    ).assign(event_id=stored["event_id"].astype(frame["event_id"].dtype), known=True)
-    merged = frame.merge(stored, on="event_id", how="left", suffixes=("", "_old"))
-    is_new = merged["known"].isna().to_numpy()
-    changed = ~is_new & (
-        (merged["occurred_at"] != merged["occurred_at_old"]).to_numpy()
-        | (merged["crime_code"] != merged["crime_code_old"]).to_numpy()
-        | (merged["x"] != merged["x_old"]).to_numpy()
-        | (merged["y"] != merged["y_old"]).to_numpy()
-    )
-    insert = merged.loc[is_new & ~outside]
-    update = merged.loc[changed & ~outside]
-    remove = merged.loc[~is_new & outside]
-    result.inserted = len(insert)
-    result.updated = len(update)
-    result.removed = len(remove)
-    result.unchanged = int((~is_new & ~changed & ~outside).sum())
-    if dry_run or not (len(insert) or len(update) or len(remove)):
-        report(len(frame), len(frame))
-        return result
-
-    content = _sha256(path)
-    total = len(insert) + len(update) + len(remove)
-    with transaction.atomic(), _bulk_load(len(insert)):
-        _write_events(source, insert, update, remove, total, show_progress, report)
-        _copy_for_counting(source, stored, insert, update, remove)
-        record(
-            action=AuditEntry.Action.IMPORT,
-            model=CrimeEvent,
-            object_repr=f"{source}: {label}",
-            changes={
-                "file": label,
-                "source": source,
-                "format": table.kind,
-                "crs": parsed.crs,
-                "sha256": content,
-                **{
-                    k: getattr(result, k)
-                    for k in (
-                        "read",
-                        "inserted",
-                        "updated",
-                        "unchanged",
-                        "skipped",
-                        "removed",
-                        "rejected",
-                    )
+    with transaction.atomic():
+        # what is compared with stays true until this transaction commits
+        event_store.lock_source(source)
+        stored, copy_stale = event_store.stored_events(source)
+        stored = stored.rename(
+            columns={c: f"{c}_old" for c in ("occurred_at", "crime_code", "x", "y")}
+        ).assign(event_id=stored["event_id"].astype(frame["event_id"].dtype), known=True)
+        merged = frame.merge(stored, on="event_id", how="left", suffixes=("", "_old"))
+        is_new = merged["known"].isna().to_numpy()
+        changed = ~is_new & (
+            (merged["occurred_at"] != merged["occurred_at_old"]).to_numpy()
+            | (merged["crime_code"] != merged["crime_code_old"]).to_numpy()
+            | (merged["x"] != merged["x_old"]).to_numpy()
+            | (merged["y"] != merged["y_old"]).to_numpy()
+        )
+        insert = merged.loc[is_new & ~outside]
+        update = merged.loc[changed & ~outside]
+        remove = merged.loc[~is_new & outside]
+        result.inserted = len(insert)
+        result.updated = len(update)
+        result.removed = len(remove)
+        result.unchanged = int((~is_new & ~changed & ~outside).sum())
+        if dry_run or not (len(insert) or len(update) or len(remove)):
+            if copy_stale and not dry_run:
+                _copy_for_counting(source, stored, insert, update, remove)
+            report(len(frame), len(frame))
+            return result
+        content = _sha256(path)
+        total = len(insert) + len(update) + len(remove)
+        with _bulk_load(len(insert)):
+            _write_events(source, insert, update, remove, total, show_progress, report)
+            _copy_for_counting(source, stored, insert, update, remove)
+            record(
+                action=AuditEntry.Action.IMPORT,
+                model=CrimeEvent,
+                object_repr=f"{source}: {label}",
+                changes={
+                    "file": label,
+                    "source": source,
+                    "format": table.kind,
+                    "crs": parsed.crs,
+                    "sha256": content,
+                    **{
+                        k: getattr(result, k)
+                        for k in (
+                            "read",
+                            "inserted",
+                            "updated",
+                            "unchanged",
+                            "skipped",
+                            "removed",
+                            "rejected",
+                        )
+                    },
                 },
-            },
-        )
-        xs = np.concatenate([insert["x"], update["x"], update["x_old"], remove["x_old"]]).astype(
-            float
-        )
-        ys = np.concatenate([insert["y"], update["y"], update["y_old"], remove["y_old"]]).astype(
-            float
-        )
-        # queued in this transaction: the task exists exactly when the events do
-        schedule_recompute_near(xs, ys, reason="events")
+            )
+            xs = np.concatenate(
+                [insert["x"], update["x"], update["x_old"], remove["x_old"]]
+            ).astype(float)
+            ys = np.concatenate(
+                [insert["y"], update["y"], update["y_old"], remove["y_old"]]
+            ).astype(float)
+            # queued in this transaction: the task exists exactly when the events do
+            schedule_recompute_near(xs, ys, reason="events")
+
     return result
 
 

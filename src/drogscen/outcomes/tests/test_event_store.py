@@ -247,3 +247,17 @@ def test_an_import_after_rows_written_by_hand_compares_with_the_rows(tmp_path, m
     result = importing.events_import(path=events_file(tmp_path, rows, "a.csv"), source="polisen")
     assert (result.inserted, result.updated, result.unchanged) == (1, 0, 1)
     assert copy_as_rows() == rows_in_database() and sum(copy_as_rows().values()) == 2
+
+
+@pytest.mark.django_db
+def test_an_unchanged_import_repairs_a_copy_that_misses_rows(tmp_path, monkeypatch):
+    monkeypatch.setattr(importing, "schedule_recompute_near", lambda x, y, *, reason: None)
+    rows = [f"E1,2024-03-01T21:30,0372,{CITY[0]},{CITY[1]}"]
+    path = events_file(tmp_path, rows, "a.csv")
+    importing.events_import(path=path, source="polisen")
+    EventTile.objects.all().delete()  # as if the copy had been lost
+    dry = importing.events_import(path=path, source="polisen", dry_run=True)
+    assert dry.unchanged == 1 and not EventTile.objects.exists()  # a dry run writes nothing
+    result = importing.events_import(path=path, source="polisen")
+    assert (result.inserted, result.unchanged) == (0, 1)
+    assert copy_as_rows() == rows_in_database() and sum(copy_as_rows().values()) == 1

@@ -5,11 +5,45 @@ from django.db import migrations, models
 
 def copy_stored_events(apps, schema_editor):
     """Events imported before the columnar copy existed get one now (the counting reads
-    only the copy)."""
-    from drogscen.outcomes import event_store
+    only the copy). Uses this migration's models and the pure packer only."""
+    import pandas as pd
 
-    if apps.get_model("outcomes", "CrimeEvent").objects.exists():
-        event_store.rebuild()
+    from drogscen.outcomes import event_columns, event_store
+
+    CrimeEvent = apps.get_model("outcomes", "CrimeEvent")
+    EventTile = apps.get_model("outcomes", "EventTile")
+    for source in CrimeEvent.objects.values_list("source", flat=True).distinct():
+        rows = pd.DataFrame.from_records(
+            CrimeEvent.objects.filter(source=source).values_list(
+                "event_id", "occurred_at", "crime_code", "x", "y"
+            ),
+            columns=["event_id", "occurred_at", "crime_code", "x", "y"],
+        )
+        utc = pd.to_datetime(rows["occurred_at"], utc=True)
+        tiles = event_columns.pack(
+            rows["x"].to_numpy(float),
+            rows["y"].to_numpy(float),
+            event_store.local_seconds(utc),
+            rows["crime_code"].to_numpy(object),
+            event_ids=rows["event_id"].to_numpy(object),
+            utc_us=utc.dt.tz_localize(None).to_numpy().astype("datetime64[us]"),
+        )
+        EventTile.objects.bulk_create(
+            [
+                EventTile(
+                    source=source,
+                    tile_x=t.tile_x,
+                    tile_y=t.tile_y,
+                    rows=t.rows,
+                    codes=t.codes,
+                    years=t.years,
+                    columns=t.columns,
+                    identity=t.identity,
+                )
+                for t in tiles
+            ],
+            batch_size=100,
+        )
 
 
 class Migration(migrations.Migration):

@@ -275,6 +275,17 @@ def mapping_detail(request, pk: int):
     def allowed(action):
         return access.restrict(Mapping.objects.filter(pk=mapping.pk), user, action).exists()
 
+    correction = getattr(mapping, "correction", None)
+    # a participant of one revision need not be one of the other: link only what it reads
+    related = [pk for pk in (mapping.corrects_id, getattr(correction, "pk", None)) if pk]
+    readable = set(
+        access.restrict(Mapping.objects.filter(pk__in=related), user, access.VIEW).values_list(
+            "pk", flat=True
+        )
+        if related
+        else ()
+    )
+
     return render(
         request,
         "mappings/detail.html",
@@ -292,7 +303,8 @@ def mapping_detail(request, pk: int):
                 and not hasattr(mapping, "correction"),
             },
             "correction_form": CorrectionForm(),
-            "correction": getattr(mapping, "correction", None),
+            "correction": correction,
+            "readable_revisions": readable,
             # A participating municipality of another municipality's scene reads the
             # mapping it co-signs, not the scene's page.
             "scene_visible": access.restrict(

@@ -107,3 +107,30 @@ def test_the_participant_co_signs_over_the_api(client, joint, people):
     response = client.post(f"/api/v1/mappings/{joint.pk}/cosign/")
     assert response.status_code == 200, response.content
     assert [s["organisation"] for s in response.json()["cosignatures"]] == ["kommun:0184"]
+
+
+def test_a_revision_the_participant_does_not_read_is_named_not_linked(
+    client, people, scene_factory
+):
+    scene = scene_factory("J-2")
+    approved = services.mapping_record_approved(
+        scene=scene,
+        year=2024,
+        mapped_on=date(2024, 11, 1),
+        participants=[Organisation.objects.get(code="kommun:0180")],
+        answers=OPEN_ANSWERS,
+        lead_local_police_area=scene.local_police_area,
+    )
+    correction = services.mapping_correct(mapping=approved, reason="Fel.", by=people["editor"])
+    correction = services.mapping_update(
+        mapping=correction,
+        expected_version=correction.version,
+        by=people["editor"],
+        participants=list(Organisation.objects.filter(code__in=["kommun:0180", "kommun:0184"])),
+    )
+    client.force_login(people["solna"])
+    page = client.get(f"/kartlaggningar/{correction.pk}/").content.decode()
+    assert f'href="/kartlaggningar/{approved.pk}/"' not in page  # Solna took no part in it
+    client.force_login(people["city"])
+    page = client.get(f"/kartlaggningar/{correction.pk}/").content.decode()
+    assert f'href="/kartlaggningar/{approved.pk}/"' in page

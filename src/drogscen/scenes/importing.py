@@ -480,13 +480,15 @@ def _check_scope(checked: list[_Checked], user) -> None:
     add_areas = principal.local_police_area_ids(access.ADD)
     change_areas = principal.local_police_area_ids(access.CHANGE)
     scenes = [item.scene for item in checked if item.scene is not None]
-    changeable = set(
-        access.restrict(
-            Scene.objects.filter(pk__in=[scene.pk for scene in scenes]), user, access.CHANGE
-        ).values_list("pk", flat=True)
-    )
+    stored = Scene.objects.filter(pk__in=[scene.pk for scene in scenes])
+    changeable = set(access.restrict(stored, user, access.CHANGE).values_list("pk", flat=True))
+    visible = set(access.restrict(stored, user, access.VIEW).values_list("pk", flat=True))
     for item in checked:
         area = item.values.get("local_police_area")
+        if item.scene is not None and item.scene.pk not in visible:
+            # says no more than a new scene with that ref would be told
+            item.problems.append(("ref", _("is already used by another scene")))
+            continue
         if item.scene is not None and not item.problems and not item.changes:
             continue  # equal to the stored scene: nothing is written, so nothing to refuse
         if item.scene is not None and item.scene.pk not in changeable:

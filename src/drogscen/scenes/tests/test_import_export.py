@@ -671,8 +671,8 @@ def test_an_lpo_editor_cannot_import_another_areas_scene(tmp_path, county, make_
     assert lines.strip().startswith("scenes.geojson, feature 1 (ref S-2), lpo: ")
     taken_over = feature("S-1", SOLNA, lpo="Järva")
     lines = rejected(write(tmp_path, collection(taken_over)), "--as", editor.username)
-    assert lines.strip() == (
-        "scenes.geojson, feature 1 (ref S-1), ref: belongs to a scene you may not change"
+    assert lines.strip() == (  # a scene the editor cannot see: no more than its ref is taken
+        "scenes.geojson, feature 1 (ref S-1), ref: is already used by another scene"
     )
     moved_away = feature("J-1", lpo="Solna")
     lines = rejected(write(tmp_path, collection(moved_away)), "--as", editor.username)
@@ -706,14 +706,15 @@ def test_reimporting_the_own_export_as_the_user_changes_nothing(tmp_path, county
     out, _ = run_import(path, "--as", solna.username)
     assert "1 read, 0 created, 0 updated, 1 unchanged" in out
     assert state() == before
-    # A changed feature in the same file is still refused, and only that one.
+    # A changed feature is still refused; a scene the user cannot see is only "taken".
     data = json.loads(path.read_text(encoding="utf-8"))
-    data["features"].append(feature("J-1", name="Annat namn"))
+    data["features"][0]["properties"]["name"] = "Annat namn"
     data["features"].append(feature("T-1", SODERTALJE, lpo="Södertälje"))  # unseen, equal
     lines = rejected(write(tmp_path, data), "--as", solna.username)
-    assert lines.strip() == (
-        "scenes.geojson, feature 2 (ref J-1), ref: belongs to a scene you may not change"
-    )
+    assert lines.strip().splitlines() == [
+        "scenes.geojson, feature 1 (ref S-1), ref: belongs to a scene you may not change",
+        "scenes.geojson, feature 2 (ref T-1), ref: is already used by another scene",
+    ]
     assert state() == before
 
 

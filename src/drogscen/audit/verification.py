@@ -71,7 +71,13 @@ def audit_chain_verify(*, expect: str | None = None) -> ChainReport:
     expected_sequence = 1
     count = 0
     anchor = None
-    rows = AuditEntry.objects.order_by("sequence").values(*FIELDS, "previous_hash", "entry_hash")
+    # The head first: entries appended while the chain is read (a live system) come after
+    # it and are left for the next run instead of looking like a broken end.
+    head = AuditHead.objects.filter(pk=1).first()
+    rows = AuditEntry.objects.order_by("sequence")
+    if head is not None:
+        rows = rows.filter(sequence__lte=head.last_sequence)
+    rows = rows.values(*FIELDS, "previous_hash", "entry_hash")
     for row in rows.iterator(chunk_size=2000):
         count += 1
         sequence = row["sequence"]
@@ -86,7 +92,6 @@ def audit_chain_verify(*, expect: str | None = None) -> ChainReport:
         if expect is not None and previous_hash == expect:
             anchor = sequence
         expected_sequence += 1
-    head = AuditHead.objects.filter(pk=1).first()
     if head is None and (count or _audited_records_exist()):
         return ChainReport(
             count,
@@ -95,6 +100,12 @@ def audit_chain_verify(*, expect: str | None = None) -> ChainReport:
         )
     if head and (head.last_sequence != expected_sequence - 1 or head.last_hash != previous_hash):
         return ChainReport(count, expected_sequence, _("entries removed from the end of the chain"))
+    if head and AuditEntry.objects.filter(sequence__gt=head.last_sequence).exists():
+        now = AuditHead.objects.filter(pk=1).values_list("last_sequence", flat=True).first()
+        if now == head.last_sequence:  # nobody appended meanwhile: the head was set back
+            return ChainReport(
+                count, expected_sequence, _("entries after the chain head: the head was altered")
+            )
     if count == 0 and _audited_records_exist():
         return ChainReport(
             count, 1, _("no entries although audited records exist: entries were removed")

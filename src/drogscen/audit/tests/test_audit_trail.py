@@ -142,6 +142,32 @@ def test_removing_the_newest_entries_and_the_head_is_detected():
     assert _verify_exit_code() == 1
 
 
+def test_entries_appended_while_the_chain_is_read_are_not_a_broken_end(monkeypatch):
+    from drogscen.audit import verification
+
+    _append(2)
+    original = verification.AuditHead.objects.filter
+
+    def head_then_append(*args, **kwargs):
+        # The head is read first; a request appends an entry right after.
+        found = list(original(*args, **kwargs))
+        monkeypatch.setattr(verification.AuditHead.objects, "filter", original)
+        _append(1)
+        return type("Found", (), {"first": lambda self: found[0] if found else None})()
+
+    monkeypatch.setattr(verification.AuditHead.objects, "filter", head_then_append)
+    assert audit_chain_verify().intact
+    assert audit_chain_verify().intact  # and the next run reads the new entry too
+
+
+def test_a_head_set_back_behind_the_entries_is_detected():
+    _append(3)
+    last = AuditEntry.objects.order_by("-sequence").first()
+    before = AuditEntry.objects.get(sequence=last.sequence - 1)
+    AuditHead.objects.update(last_sequence=before.sequence, last_hash=before.entry_hash)
+    assert not audit_chain_verify().intact
+
+
 def test_removing_every_entry_and_the_head_is_detected():
     # The reference data (audited records) is loaded, so an empty trail cannot be whole.
     AuditEntry.objects.all().delete()

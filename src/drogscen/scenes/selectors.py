@@ -136,11 +136,6 @@ def scene_edits_since(*, scene: Scene, version: int) -> list[SceneEdit]:
     ]
 
 
-def scene_changed_since(*, scene: Scene, version: int) -> list[str]:
-    """The fields (as a client names them) edited since `version`."""
-    return changed_fields(scene_edits_since(scene=scene, version=version))
-
-
 def changed_fields(edits: list[SceneEdit]) -> list[str]:
     edited = {change.field for edit in edits for change in edit.field_changes}
     return [name for key, name in CONFLICT_FIELDS.items() if key in edited]

@@ -235,7 +235,10 @@ class MappingCorrectSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         default="",
-        help_text="Why the approved mapping is corrected (required); no personal data.",
+        help_text=(
+            "Why the approved mapping is corrected: required (checked after access, so a "
+            "caller without access gets 404); no personal data."
+        ),
     )
 
 

@@ -6,11 +6,13 @@ from django.db import migrations, models
 
 def reset_impossible_settings(apps, schema_editor):
     """A month or day out of range made every save and compliance page fail; such a row
-    goes back to the defaults (31 March) before the constraints are added."""
+    goes back to the defaults (31 March) before the constraints are added. A migration
+    writes no audit entry: the reset is printed for the operator's log instead."""
     from datetime import date
 
     settings = apps.get_model("mappings", "MappingSettings")
     for row in settings.objects.all():
+        reset = []
         for month_field, day_field in [
             ("window_end_month", "window_end_day"),
             ("deadline_month", "deadline_day"),
@@ -18,9 +20,12 @@ def reset_impossible_settings(apps, schema_editor):
             try:
                 date(2023, getattr(row, month_field), getattr(row, day_field))
             except ValueError:
+                reset.append(f"{month_field}/{day_field}")
                 setattr(row, month_field, 3)
                 setattr(row, day_field, 31)
-        row.save()
+        if reset:
+            row.save()
+            print(f"  mapping settings {row.pk}: {', '.join(reset)} reset to 31 March")
 
 
 class Migration(migrations.Migration):

@@ -46,6 +46,22 @@ DATABASES = {
 MAP_TILE_URL = os.environ.get("DROGSCEN_MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = os.environ.get("DROGSCEN_MAP_TILE_ATTRIBUTION", "")
 
+
+def _share(name: str, default: str) -> float:
+    text = os.environ.get(name, default)
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0.0 < value < 1.0:
+        raise ImproperlyConfigured(f"{name} must be a number between 0 and 1, not {text!r}.")
+    return value
+
+
+# The goal chart's illustrative target path ends at this share of the first year's count
+# in 2027 (reports/labels.py); the steering group's own number when it sets one.
+TARGET_END_SHARE = _share("DROGSCEN_TARGET_END_SHARE", "0.5")
+
 # --- Django ----------------------------------------------------------------------------
 INSTALLED_APPS = [
     "django.contrib.admin",

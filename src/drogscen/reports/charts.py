@@ -168,7 +168,7 @@ def _svg(figure: Figure, *, key: str, title: str) -> str:
 
 def goal_chart(report: dict[str, Any]) -> str:
     """The open scenes per year from the first year with data to the report year, the
-    illustrative target path (labels.TARGET_END_SHARE) to the goal year, and the goal
+    illustrative target path (settings.TARGET_END_SHARE) to the goal year, and the goal
     year marked."""
     title = labels.goal_title(report)
     rows = labels.goal_rows(report)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -26,9 +27,9 @@ from drogscen.geo.models import District, Municipality
 
 # The county's goal is "fewer open drug scenes every year until 2027" without a number.
 # The goal chart draws an *illustrative* target path: a straight line from the first
-# year's count to this share of it in the goal year (halved: "kraftigt minska",
-# reduce sharply). Straight, so every year on the path is lower than the year before.
-TARGET_END_SHARE = 0.5
+# year's count to settings.TARGET_END_SHARE of it in the goal year (by default halved:
+# "kraftigt minska", reduce sharply; DROGSCEN_TARGET_END_SHARE sets the steering group's
+# number). Straight, so every year on the path is lower than the year before.
 
 MINUS = "\u2212"
 
@@ -209,15 +210,15 @@ def symptom_rows(report: dict[str, Any]) -> list[CodedRow]:
 
 
 def target_path(series: dict[int, int], goal_year: int) -> dict[int, float]:
-    """The illustrative target path (see TARGET_END_SHARE) from the first year with data
-    to the goal year; empty when there is no year before the goal year."""
+    """The illustrative target path (see settings.TARGET_END_SHARE) from the first year
+    with data to the goal year; empty when there is no year before the goal year."""
     if not series:
         return {}
     first = min(series)
     if first >= goal_year:
         return {}
     start = series[first]
-    end = start * TARGET_END_SHARE
+    end = start * settings.TARGET_END_SHARE
     span = goal_year - first
     return {y: start - (start - end) * (y - first) / span for y in range(first, goal_year + 1)}
 

@@ -18,7 +18,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import formats
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -506,12 +508,19 @@ def method_notes(report: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def target_path_note(report: dict[str, Any]) -> str:
-    """Why the goal chart's target path is what it is (labels.TARGET_END_SHARE)."""
+    """Why the goal chart's target path is what it is (settings.TARGET_END_SHARE)."""
     return _(
         "The goal chart's target path is illustrative: the county's goal is a decrease every "
         "year until %(year)s, without a set number. The path runs straight from the first "
-        "year's count to half of it in %(year)s."
-    ) % {"year": report["goal"]["target_year"]}
+        "year's count to %(share)s %% of it in %(year)s."
+    ) % {
+        "year": report["goal"]["target_year"],
+        "share": _percent(settings.TARGET_END_SHARE * 100),
+    }
+
+
+def _percent(value: float) -> str:
+    return formats.number_format(value, decimal_pos=0 if float(value).is_integer() else 1)
 
 
 def definition_symptoms(report: dict[str, Any]) -> list[str]:

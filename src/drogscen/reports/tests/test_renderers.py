@@ -179,6 +179,25 @@ def test_target_path_runs_straight_to_half_the_first_year():
     assert labels.target_path({}, 2027) == {}
 
 
+def test_the_steering_groups_own_target_share_moves_the_path_and_its_note(settings):
+    settings.TARGET_END_SHARE = 0.7
+    assert labels.target_path({2023: 60}, 2027)[2027] == pytest.approx(42)
+    with translation.override("en"):
+        note = renderers.target_path_note({"goal": {"target_year": 2027}})
+    assert "to 70 % of it in 2027" in note
+
+
+@pytest.mark.parametrize("text", ["0", "1.5", "hälften", "-0.2"])
+def test_a_target_share_outside_0_to_1_stops_the_start(monkeypatch, text):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from drogscen.config.settings import _share
+
+    monkeypatch.setenv("DROGSCEN_TARGET_END_SHARE", text)
+    with pytest.raises(ImproperlyConfigured, match="DROGSCEN_TARGET_END_SHARE"):
+        _share("DROGSCEN_TARGET_END_SHARE", "0.5")
+
+
 @pytest.mark.parametrize(
     ("count", "change", "new", "sentence"),
     [

@@ -15,6 +15,18 @@ def test_models_and_migrations_agree():
     call_command("makemigrations", "--check", "--dry-run", stdout=io.StringIO())
 
 
+@pytest.mark.django_db
+def test_migrate_makes_the_cache_table_the_reference_data_load_needs():
+    from django.conf import settings
+    from django.db import connection
+
+    table = settings.CACHES["default"]["LOCATION"]
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE {connection.ops.quote_name(table)}")
+    call_command("migrate", verbosity=0)
+    assert table in connection.introspection.table_names()
+
+
 def run_settings_check(env_overrides: dict) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DROGSCEN_"))}
     env.update({"DJANGO_SETTINGS_MODULE": "drogscen.config.settings", **env_overrides})

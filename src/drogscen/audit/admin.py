@@ -1,8 +1,8 @@
 from drogscen.audit.models import AuditEntry
-from drogscen.core.admin import ScopedModelAdmin, admin_site
+from drogscen.core.admin import ReadOnlyModelAdmin, admin_site
 
 
-class AuditEntryAdmin(ScopedModelAdmin):
+class AuditEntryAdmin(ReadOnlyModelAdmin):
     """Read-only for everyone, superusers included: the trail is append-only and only
     the recorder appends to it (the head row is not in the admin at all)."""
 
@@ -10,16 +10,6 @@ class AuditEntryAdmin(ScopedModelAdmin):
     list_filter = ["action", "object_type", "via"]
     search_fields = ["username", "object_id", "object_repr", "request_id"]
     readonly_fields = [f.name for f in AuditEntry._meta.fields]
-    actions = None  # no bulk "delete selected"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 admin_site.register(AuditEntry, AuditEntryAdmin)

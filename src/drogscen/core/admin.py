@@ -50,3 +50,19 @@ class ScopedModelAdmin(admin.ModelAdmin):
 
     def has_module_permission(self, request):
         return self.has_view_permission(request)
+
+
+class ReadOnlyModelAdmin(ScopedModelAdmin):
+    """Shown, never written in the admin, superusers included: records that only the
+    services write (the audit trail, an organisation's own work)."""
+
+    actions = None  # no bulk "delete selected"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

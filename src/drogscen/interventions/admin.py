@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from drogscen.core.admin import ScopedModelAdmin, admin_site
+from drogscen.core.admin import ReadOnlyModelAdmin, ScopedModelAdmin, admin_site
 from drogscen.interventions.models import Intervention, Method, Target
 
 
@@ -23,7 +23,7 @@ class TargetInline(admin.TabularInline):
         return False
 
 
-class InterventionAdmin(ScopedModelAdmin):
+class InterventionAdmin(ReadOnlyModelAdmin):
     """Read only: interventions are written by their own organisation through the
     services, never by someone else in the admin."""
 
@@ -31,15 +31,6 @@ class InterventionAdmin(ScopedModelAdmin):
     list_filter = ["status", "organisation__kind"]
     search_fields = ["title"]
     inlines = [TargetInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 admin_site.register(Method, MethodAdmin)

@@ -16,15 +16,6 @@ from drogscen.mappings.timeline import mapping_timeline
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def people(make_user):
-    return {
-        "editor": make_user("lpo:jarva", "editor"),
-        "manager": make_user("lpo:jarva", "manager"),
-        "city": make_user("kommun:0180", "editor"),
-    }
-
-
 def whole_round(scene, year, people, answers=OPEN_ANSWERS):
     mapping = services.mapping_create(
         scene=scene,

@@ -19,18 +19,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def people(make_user):
-    return {
-        "editor": make_user("lpo:jarva", "editor"),
-        "manager": make_user("lpo:jarva", "manager"),
-        "city": make_user("kommun:0180", "editor"),
-        "solna": make_user("kommun:0184", "editor"),
-        "solna_viewer": make_user("kommun:0184", "viewer"),
-        "sundbyberg": make_user("kommun:0183", "editor"),
-    }
-
-
-@pytest.fixture
 def joint(scene_factory, people):
     """A mapping of a scene in the City of Stockholm, with Solna taking part."""
     scene = scene_factory("J-1")

@@ -22,18 +22,6 @@ OPEN_ANSWERS = {
 
 
 @pytest.fixture
-def people(make_user):
-    return {
-        "editor": make_user("lpo:jarva", "editor"),
-        "manager": make_user("lpo:jarva", "manager"),
-        "city": make_user("kommun:0180", "editor"),
-        "city_viewer": make_user("kommun:0180", "viewer"),
-        "solna": make_user("kommun:0184", "editor"),
-        "region": make_user("region", "editor"),
-    }
-
-
-@pytest.fixture
 def draft(scene_factory, people):
     scene = scene_factory("W-1")
     return services.mapping_create(

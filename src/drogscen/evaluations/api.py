@@ -6,6 +6,7 @@ from django_filters import rest_framework as filters
 from rest_framework import serializers
 
 from drogscen.core.api import ScopedReadOnlyViewSet
+from drogscen.core.filters import IdFilter, YearFilter
 from drogscen.evaluations.models import Evaluation
 from drogscen.interventions.models import Intervention
 from drogscen.scenes.selectors import scene_list
@@ -65,8 +66,8 @@ class EvaluationSerializer(serializers.ModelSerializer):
 class EvaluationFilter(filters.FilterSet):
     scene = filters.CharFilter(field_name="scene__ref")
     method = filters.CharFilter(field_name="interventions__methods__code", distinct=True)
-    intervention = filters.NumberFilter(field_name="interventions__id", distinct=True)
-    after_year = filters.NumberFilter(field_name="after_end__year")
+    intervention = IdFilter(field_name="interventions__id", distinct=True)
+    after_year = YearFilter(field_name="after_end__year")
 
     class Meta:
         model = Evaluation

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from drogscen.audit.recorder import record_read
 from drogscen.core import access
+from drogscen.core.filters import YearFilter
 from drogscen.core.forms import errors_to_form
 from drogscen.geo.models import LocalPoliceArea, Municipality
 from drogscen.mappings import access as mapping_access
@@ -35,7 +36,7 @@ from drogscen.scenes.selectors import scene_get
 
 
 class MappingFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(label=gettext_lazy("Reference year"))
+    year = YearFilter(label=gettext_lazy("Reference year"))
     local_police_area = django_filters.ModelChoiceFilter(
         label=gettext_lazy("Local police area"),
         field_name="lead_local_police_area",

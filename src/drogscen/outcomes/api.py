@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from drogscen.core.api import ScopedViewSetMixin
+from drogscen.core.filters import possible_year
 from drogscen.outcomes.access import scenes_with_details
 from drogscen.outcomes.intervals import wilson_interval
 from drogscen.outcomes.models import (
@@ -260,10 +261,10 @@ class EventSummaryView(APIView):
         if code:
             scenes = scenes.filter(municipality__code=code)
         rows = Indicator.objects.filter(scene__in=scenes.values("pk"))
-        if year := request.query_params.get("year"):
-            if not year.isdigit():
+        if value := request.query_params.get("year"):
+            if (year := possible_year(value)) is None:
                 raise serializers.ValidationError({"year": [_("A year, e.g. 2024.")]})
-            rows = rows.filter(year=int(year))
+            rows = rows.filter(year=year)
         summary = (
             rows.values("year", "zone", "category")
             .annotate(count=Sum("count"))

@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from drogscen.core.filters import YearFilter
 from drogscen.geo.models import District, LocalPoliceArea, Municipality
 from drogscen.scenes.models import Scene
 
@@ -32,18 +33,18 @@ class SceneFilter(django_filters.FilterSet):
         method="by_status",
     )
     # Drill-down from the county picture: the scenes a figure counts.
-    open_in = django_filters.NumberFilter(
+    open_in = YearFilter(
         label=_("Open drug scenes %(year)s"), method="counted", widget=forms.HiddenInput
     )
-    new_in = django_filters.NumberFilter(
+    new_in = YearFilter(
         label=_("New open drug scenes %(year)s"), method="counted", widget=forms.HiddenInput
     )
-    removed_in = django_filters.NumberFilter(
+    removed_in = YearFilter(
         label=_("No longer open drug scenes %(year)s"),
         method="counted",
         widget=forms.HiddenInput,
     )
-    unmapped_in = django_filters.NumberFilter(
+    unmapped_in = YearFilter(
         label=_("Scenes without an approved mapping for %(year)s"),
         method="counted",
         widget=forms.HiddenInput,

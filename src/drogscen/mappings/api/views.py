@@ -1,5 +1,6 @@
 """`/api/v1/mappings/`: list, read, draft and change mappings, and take the workflow
-steps (submit, co-sign, approve, return, correct), scoped like the pages (DESIGN §5).
+steps (submit, co-sign, approve, return, correct), scoped like the pages
+(docs/domain-rules.md#access).
 
 Every response that carries a mapping's answers is recorded in the audit trail as a read
 (one entry per mapping, also for each item of a list page)."""
@@ -16,12 +17,12 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from drogscen.audit.recorder import record_read
 from drogscen.core import access
 from drogscen.core.pagination import Pagination
+from drogscen.core.parsers import JSONParser
 from drogscen.mappings import selectors, services
 from drogscen.mappings.api.serializers import (
     MappingConflictSerializer,
@@ -110,8 +111,8 @@ class MappingViewSet(
 ):
     """Yearly mappings of the scenes in the caller's scope: its local police area's,
     or those in its municipality; the whole county for the coordination office and the
-    police region; none for the other actors (DESIGN §5). Mappings are never deleted:
-    an approved one is corrected by a new revision."""
+    police region; none for the other actors (docs/domain-rules.md#access). Mappings are
+    never deleted: an approved one is corrected by a new revision."""
 
     queryset = Mapping.objects.all()
     serializer_class = MappingSerializer

@@ -7,12 +7,12 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from drogscen.core import access
 from drogscen.core.api import ScopedViewSetMixin
+from drogscen.core.parsers import JSONParser
 from drogscen.scenes import services
 from drogscen.scenes.api.renderers import GEOJSON, GeoJSONErrorsAsJSONMixin, GeoJSONRenderer
 from drogscen.scenes.api.serializers import (
@@ -105,8 +105,8 @@ class SceneViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Open drug scenes in the caller's scope (DESIGN §5). Scenes are never deleted:
-    they are closed, merged or split (on the scene pages)."""
+    """Open drug scenes in the caller's scope (docs/domain-rules.md#access). Scenes are
+    never deleted: they are closed, merged or split (on the scene pages)."""
 
     queryset = Scene.objects.with_places()
     serializer_class = SceneSerializer

@@ -1,18 +1,18 @@
 """The mapping API `/api/v1/mappings/`: the yearly round through HTTP, scoped like the
-pages (DESIGN §5, §6), every answer read recorded in the audit trail."""
+pages (docs/domain-rules.md#access, docs/contracts.md#http-api), every answer read
+recorded in the audit trail."""
 
 from datetime import date
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from drogscen.accounts.models import Membership, Organisation
 from drogscen.audit.models import AuditEntry
+from drogscen.core.testing import get_with_queries
 from drogscen.mappings import services
 from drogscen.mappings.models import Mapping
 
@@ -574,10 +574,7 @@ def is_audit(sql: str) -> bool:
 
 def list_queries(api) -> tuple[int, int, int]:
     """(queries of the list itself, queries recording reads, items) for one page."""
-    with CaptureQueriesContext(connection) as context:
-        response = api.get(MAPPINGS, {"year": 2024, "municipality": "0180"})
-    assert response.status_code == 200
-    sql = [query["sql"] for query in context.captured_queries]
+    response, sql = get_with_queries(api, MAPPINGS, {"year": 2024, "municipality": "0180"})
     audit = sum(1 for statement in sql if is_audit(statement))
     return len(sql) - audit, audit, len(response.json()["results"])
 

@@ -1,17 +1,17 @@
 """The scene API: `/api/v1/scenes/` (JSON and GeoJSON) and the OGC API – Features shape
-at `/api/v1/collections/…`, scoped like the pages (DESIGN §5, §6)."""
+at `/api/v1/collections/…`, scoped like the pages (docs/domain-rules.md#access,
+docs/contracts.md#http-api)."""
 
 from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from conftest import square
 from drogscen.audit.models import AuditEntry
+from drogscen.core.testing import get_with_queries
 from drogscen.scenes import services
 from drogscen.scenes.models import Scene
 
@@ -600,9 +600,7 @@ def test_the_ogc_endpoints_are_read_only(signed_in, scenes):
 
 
 def count_queries(api, url, params) -> int:
-    with CaptureQueriesContext(connection) as context:
-        assert api.get(url, params).status_code == 200
-    return len(context.captured_queries)
+    return len(get_with_queries(api, url, params)[1])
 
 
 @pytest.mark.parametrize(

@@ -2,10 +2,9 @@ import json
 from datetime import date
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from conftest import square
+from drogscen.core.testing import get_with_queries
 from drogscen.scenes.models import Scene
 
 pytestmark = pytest.mark.django_db
@@ -87,9 +86,7 @@ def test_list_query_count_does_not_grow_with_the_number_of_scenes(client, make_u
     scene_factory("Q-0")
 
     def queries():
-        with CaptureQueriesContext(connection) as context:
-            assert client.get("/platser/").status_code == 200
-        return len(context.captured_queries)
+        return len(get_with_queries(client, "/platser/")[1])
 
     few = queries()
     for i in range(1, 15):
@@ -158,10 +155,8 @@ def test_the_whole_history_page_by_page_in_constant_queries(client, make_user, s
     client.force_login(make_user("samordningskansliet", "viewer"))
 
     def queries(path):
-        with CaptureQueriesContext(connection) as context:
-            response = client.get(path)
-            assert response.status_code == 200
-        return len(context.captured_queries), response.content.decode()
+        response, sql = get_with_queries(client, path)
+        return len(sql), response.content.decode()
 
     for path in ["/platser/H-1/", "/platser/H-1/?history=all"]:
         queries(path)  # warm up (session, cached reference data)

@@ -6,7 +6,8 @@ from drogscen.core.models import AuditedModel
 
 
 class Organisation(AuditedModel):
-    """An actor in the county's work. Its kind decides what its members may see (DESIGN §5)."""
+    """An actor in the county's work. Its kind decides what its members may see
+    (docs/domain-rules.md#access)."""
 
     class Kind(models.TextChoices):
         MUNICIPALITY = "municipality", _("municipality")

@@ -12,7 +12,8 @@ from rest_framework.authtoken.models import Token
 from drogscen.accounts.models import Membership, Organisation
 from drogscen.geo.models import LocalPoliceArea, Municipality
 
-# The county-wide actors (DESIGN §4), created once with the reference data.
+# The county-wide actors (docs/domain-rules.md#organisations-and-roles), created once with
+# the reference data.
 COUNTY_ACTORS = [
     ("region", "Region Stockholm", Organisation.Kind.REGION),
     ("kriminalvarden", "Kriminalvården", Organisation.Kind.PRISON_PROBATION),

@@ -3,9 +3,9 @@ file, row or feature and field; refusal of the whole file when any row is bad; t
 outcome counts; recognising a file by its content rather than its name; a size guard;
 a progress bar for large files.
 
-The rule (DESIGN §6): a file with any invalid row writes nothing and the command exits 2
-listing the first 50 problems; `--dry-run` validates only; re-importing the same file
-changes nothing.
+The rule (docs/contracts.md#import-rules): a file with any invalid row writes nothing and
+the command exits 2 listing the first 50 problems; `--dry-run` validates only;
+re-importing the same file changes nothing.
 """
 
 from __future__ import annotations

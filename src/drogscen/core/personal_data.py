@@ -1,8 +1,8 @@
 """Guard against personal data in free text.
 
 The mapping questionnaire asks about people at a scene, but the system must never store
-personal data about them (DESIGN §7: "no personal identity numbers in free text"). This
-module finds the kinds of personal data that have a recognisable shape:
+personal data about them (docs/architecture.md#personal-data: "no personal identity
+numbers in free text"). This module finds the kinds of personal data that have a recognisable shape:
 
 * ``personal_identity_number`` — Swedish personnummer (Folkbokföringslagen 18 §):
   ``YYMMDD-NNNN``, ``YYMMDD+NNNN``, ``YYMMDDNNNN``, ``YYYYMMDD-NNNN``, ``YYYYMMDDNNNN``

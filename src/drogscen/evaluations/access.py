@@ -1,5 +1,5 @@
 """Who sees and makes evaluations, and who sees and decides early-warning candidates
-(DESIGN §5).
+(docs/domain-rules.md#access).
 
 Evaluations
 

@@ -1,4 +1,5 @@
-"""Who sees and writes the methods knowledge bank and the interventions (DESIGN §5).
+"""Who sees and writes the methods knowledge bank and the interventions
+(docs/domain-rules.md#access).
 
 Reading an intervention — a user sees those
 

@@ -1,6 +1,6 @@
 """The collaboration sub-goal made measurable (pure: plain records in, plain numbers out).
 
-For a year Y, over the scenes open in Y (DESIGN §4 counting rules):
+For a year Y, over the scenes open in Y (docs/domain-rules.md#open-scenes):
 
 * an intervention is **active in Y** when it is not cancelled and its period (start to
   end, or still going) overlaps Y;

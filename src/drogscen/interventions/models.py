@@ -1,5 +1,5 @@
 """The methods knowledge bank and the actors' interventions with measurable targets
-(DESIGN §4: Method, Intervention)."""
+(docs/domain-rules.md#interventions-and-collaboration)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from drogscen.mappings.messages import problem_text
 
 def personal_data_problems(instance: models.Model, fields: tuple[str, ...]) -> dict[str, str]:
     """The first piece of personal data found in each free-text field, in the user's
-    language (DESIGN §7: no personal data in free text)."""
+    language (docs/architecture.md#personal-data: no personal data in free text)."""
     problems = {}
     for name in fields:
         if findings := find_personal_data(getattr(instance, name) or ""):

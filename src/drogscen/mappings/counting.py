@@ -1,5 +1,6 @@
-"""The counting rules every report and the dashboard use (DESIGN §4). Pure: plain
-records in, plain numbers out.
+"""The counting rules every report and the dashboard use (docs/domain-rules.md#open-scenes,
+docs/domain-rules.md#county-report-figures). Pure: plain records in,
+plain numbers out.
 
 * A scene is open in year Y when its latest approved mapping for reference year Y has
   all four definition criteria.

@@ -1,7 +1,8 @@
 """Crime events counted per scene × zone × period × category (the ``Indicator`` numbers).
 
 Pure computation, no Django: the outcomes app feeds it arrays and stores what it returns
-(DESIGN.md §4 ``Indicator``; the speed bar is in §7 and ``bench/indicator_counting.py``).
+(docs/domain-rules.md#indicators; the speed bar is in docs/contracts.md#quality-bars and
+``bench/indicator_counting.py``).
 
 Zones of a scene, for the geometry version valid when the event happened:
 

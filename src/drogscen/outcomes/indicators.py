@@ -1,6 +1,6 @@
 """Indicator recomputation: crime events read from the database as arrays, counted per
 scene × zone × month × category by the pure ``outcomes.counting`` and stored as
-``Indicator`` rows (DESIGN §4; issue #7 point 6).
+``Indicator`` rows (docs/domain-rules.md#indicators; issue #7 point 6).
 
 Rules the stored figures follow:
 

@@ -1,5 +1,5 @@
-"""Outcomes at the scenes (DESIGN §4: CrimeEvent, CrimeCode, SurveyResult, AggregatedCount,
-Indicator).
+"""Outcomes at the scenes (docs/domain-rules.md#indicators: CrimeEvent, CrimeCode,
+SurveyResult, AggregatedCount, Indicator).
 
 Violent crime is an *outcome* that should fall; detected crime (upptäcksbrott) is an
 *activity* measure that should rise. They are separate categories and never one score.
@@ -37,7 +37,8 @@ class Direction(models.TextChoices):
     HIGHER_IS_BETTER = "higher", _("higher is better")
 
 
-# Which way each crime category should move (DESIGN §4; the county's sub-goals).
+# Which way each crime category should move (docs/domain-rules.md#crime-categories; the
+# county's sub-goals).
 CATEGORY_DIRECTION = {
     Category.VIOLENT: Direction.LOWER_IS_BETTER,
     Category.DETECTED: Direction.HIGHER_IS_BETTER,

@@ -1,4 +1,4 @@
-"""Reading and checking the outcome files (DESIGN §6, "File formats"): crime events,
+"""Reading and checking the outcome files (docs/contracts.md#file-formats): crime events,
 aggregated counts, youth signals and survey results, into normalised pandas frames plus
 the problems found, each naming file, row and column.
 

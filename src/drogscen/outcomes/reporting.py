@@ -1,5 +1,5 @@
-"""The report's ``outcomes`` section (DESIGN §6), summed over the scenes open in the
-report year. Keys:
+"""The report's ``outcomes`` section (docs/contracts.md#report-json), summed over the
+scenes open in the report year. Keys:
 
 * ``violent_inside``, ``detected_inside``: reported violent crimes and crimes detected
   by the police inside the scenes open in Y, in Y.

@@ -27,7 +27,8 @@ def _counts(description: str) -> dict:
 INTEGER = {"type": "integer"}
 NULLABLE_INTEGER = {"type": "integer", "nullable": True}
 
-# The report's keys (DESIGN §6 "Report JSON"); sections later issues fill stay open objects.
+# The report's keys (docs/contracts.md#report-json); sections later issues fill stay open
+# objects.
 REPORT_SCHEMA = _object(
     {
         "year": INTEGER,

@@ -5,8 +5,8 @@ from drogscen.scenes.models import Scene, SceneGeometryVersion, SceneLink
 
 
 def scene_condition(principal: access.Principal, action: str, prefix: str = "") -> Q:
-    """Who sees and writes which scenes (DESIGN §5). `prefix` reaches scenes through a
-    relation, e.g. "scene__" for records that hang off a scene."""
+    """Who sees and writes which scenes (docs/domain-rules.md#access). `prefix` reaches
+    scenes through a relation, e.g. "scene__" for records that hang off a scene."""
     if action == access.VIEW:
         if principal.county_wide(action) or principal.roles_for(action, kinds=access.PARTNER_KINDS):
             return access.EVERYTHING

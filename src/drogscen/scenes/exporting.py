@@ -1,6 +1,6 @@
 """Export of the scenes a user may see, with their derived attributes, as a GeoJSON
-FeatureCollection or a GeoPackage (DESIGN §6). What an export writes, an import reads
-back unchanged: the derived properties are ignored on import."""
+FeatureCollection or a GeoPackage (docs/contracts.md#scenes-file). What an export
+writes, an import reads back unchanged: the derived properties are ignored on import."""
 
 from __future__ import annotations
 

@@ -194,7 +194,8 @@ def test_a_note_with_personal_data_is_refused(scene_factory):
 @pytest.mark.django_db
 def test_a_partner_owning_work_at_the_scene_may_not_evaluate_it(scene_factory, make_user):
     # The Region sees the scene list and records its own work at a scene, but a scene's
-    # crime figures are not for partners (DESIGN §5): an evaluation would show them.
+    # crime figures are not for partners (docs/domain-rules.md#access): an evaluation
+    # would show them.
     from drogscen.accounts.models import Organisation
     from drogscen.interventions.models import Method
     from drogscen.interventions.services import intervention_create

@@ -1,6 +1,7 @@
 """A joint mapping with a municipality the scene does not lie in: the participant reads
 the mapping and co-signs it, so the mapping can be approved, but sees nothing else of
-the scene (DESIGN §5; issue #4: "co-signed by each participating municipality")."""
+the scene (docs/domain-rules.md#access; issue #4: "co-signed by each participating
+municipality")."""
 
 from datetime import date
 

@@ -96,7 +96,8 @@ def test_wilson_interval_holds_the_share_and_stays_in_range(n, share):
 
 
 def test_partners_get_county_aggregates_never_a_scenes_figures(client, make_user, two_scenes):
-    # Region sees the scene list (DESIGN §5) but only county aggregates of the outcomes.
+    # Region sees the scene list (docs/domain-rules.md#access) but only county aggregates
+    # of the outcomes.
     client.force_login(make_user("region", "editor"))
     assert client.get("/api/v1/indicators/").json()["results"] == []
     for resource in ("indicators", "surveys", "youth-signals", "events/summary"):

@@ -1,4 +1,5 @@
-"""The report's outcomes section (DESIGN §6): summed over the scenes open in the year."""
+"""The report's outcomes section (docs/contracts.md#report-json): summed over the scenes
+open in the year."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """`/api/v1/questionnaires/`: the published questionnaire versions with their full
-definitions, for everyone signed in (DESIGN §5: everyone reads the questions)."""
+definitions, for everyone signed in (docs/domain-rules.md#access: everyone reads the
+questions)."""
 
 from __future__ import annotations
 

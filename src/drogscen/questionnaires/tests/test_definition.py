@@ -37,7 +37,7 @@ def codes_of(problems: dict[str, list[ValidationProblem]]) -> dict[str, list[str
 
 # --- the shipped v1 definition ------------------------------------------------------------
 
-# The codes DESIGN §6 fixes for the mapping import format.
+# The codes docs/contracts.md#mappings-file fixes for the mapping import format.
 DESIGN_CODES = {
     "criteria": ["persistent", "public_use", "public_sale", "perceived_problematic"],
     "symptoms": [

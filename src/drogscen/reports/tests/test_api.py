@@ -1,4 +1,5 @@
-"""The report endpoint's OpenAPI description gives the report's keys (DESIGN §6) and its 404."""
+"""The report endpoint's OpenAPI description gives the report's keys
+(docs/contracts.md#report-json) and its 404."""
 
 import pytest
 

@@ -1,4 +1,5 @@
-"""Hand-made cases for the report builder's counting rules (DESIGN §4), one rule each."""
+"""Hand-made cases for the report builder's counting rules
+(docs/domain-rules.md#county-report-figures), one rule each."""
 
 from datetime import date
 

@@ -1,5 +1,6 @@
 """`drogscen report --year Y --format json|html|pdf|xlsx|csv --out PATH [--as USERNAME]`
-(DESIGN §6): the county report for a reference year, written whole or not at all.
+(docs/contracts.md#commands): the county report for a reference year, written whole or
+not at all.
 
 Exit status 2 for every mistake of the caller — a year outside the data, an unknown
 format, a binary format to standard output, a destination that cannot be written, an

@@ -109,7 +109,7 @@ def demo_county(django_db_setup, django_db_blocker):
     """The demo county (`drogscen demo`), once per test module, removed afterwards."""
     from django.contrib.auth import get_user_model
 
-    from drogscen.core.demo import DEMO_USERS
+    from drogscen.accounts.demo import DEMO_USERS
     from drogscen.mappings.models import Mapping
     from drogscen.scenes.models import Scene, SceneLink
 

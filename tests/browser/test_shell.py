@@ -7,7 +7,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def demo_users(reference_data):
     """The demo users of `drogscen demo` (password drogscen-demo), as the README names them."""
-    from drogscen.core.demo import demo_users_ensure
+    from drogscen.accounts.demo import demo_users_ensure
 
     demo_users_ensure()
 

@@ -2,6 +2,12 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _organisations_sync(*, refresh: bool = False) -> int:
+    from drogscen.accounts.services import organisations_sync
+
+    return organisations_sync()
+
+
 class AccountsConfig(AppConfig):
     name = "drogscen.accounts"
     label = "accounts"
@@ -9,3 +15,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from drogscen.accounts import access  # noqa: F401 - registers the access rules
+        from drogscen.core.registry import register_demo_step, register_reference_step
+
+        register_reference_step("organisations", _organisations_sync, order=20)
+        register_demo_step("users", "drogscen.accounts.demo.demo_users_ensure", order=10)

@@ -2,6 +2,12 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _acting_as_command():
+    from drogscen.audit.context import acting
+
+    return acting(None, via="command")
+
+
 class AuditConfig(AppConfig):
     name = "drogscen.audit"
     label = "audit"
@@ -11,3 +17,8 @@ class AuditConfig(AppConfig):
         from drogscen.audit import access, recorder  # noqa: F401 - access registers rules
 
         recorder.connect()
+
+        from drogscen.core.registry import register_step_context
+
+        # the demo and reference-data steps are recorded as done by the command
+        register_step_context(_acting_as_command)

@@ -11,4 +11,10 @@ class EvaluationsConfig(AppConfig):
     verbose_name = _("Evaluation and early warning")
 
     def ready(self) -> None:
+        from drogscen.core.registry import register_demo_step
         from drogscen.evaluations import access  # noqa: F401 - registers the access rules
+
+        # does nothing until there are indicators
+        register_demo_step(
+            "evaluations", "drogscen.evaluations.demo.demo_evaluations_ensure", order=60
+        )

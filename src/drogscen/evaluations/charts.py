@@ -10,8 +10,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from matplotlib.ticker import MaxNLocator
 
+from drogscen.core import charts as base
 from drogscen.evaluations.outlook import Outlook
-from drogscen.reports import charts as base
 
 COUNTERFACTUAL = "#7a4fa3"
 
@@ -163,6 +163,8 @@ def outlook_chart(outlook: Outlook, target_path: list[tuple[int, float]]) -> str
 
 
 def target_path(report: dict[str, Any]) -> list[tuple[int, float]]:
-    from drogscen.reports import labels
+    """The report's target path (`report["goal"]`) as (year, target) pairs."""
+    from drogscen.core.goal import target_path as path
 
-    return [(r.year, r.target) for r in labels.goal_rows(report) if r.target is not None]
+    series = {int(y): n for y, n in report["goal"]["series"].items()}
+    return sorted(path(series, report["goal"]["target_year"]).items())

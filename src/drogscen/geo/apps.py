@@ -2,6 +2,17 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _reference_data_load(*, refresh: bool = False):
+    from django.core.management.base import CommandError
+
+    from drogscen.geo.loaders import ReferenceDataError, reference_data_load
+
+    try:
+        return reference_data_load(refresh=refresh)
+    except ReferenceDataError as exc:
+        raise CommandError(str(exc), returncode=2) from exc
+
+
 class GeoConfig(AppConfig):
     name = "drogscen.geo"
     label = "geo"
@@ -14,3 +25,7 @@ class GeoConfig(AppConfig):
         )
 
         lookups.connect_cache_invalidation()
+
+        from drogscen.core.registry import register_reference_step
+
+        register_reference_step("geography", _reference_data_load, order=10)

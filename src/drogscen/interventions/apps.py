@@ -2,10 +2,22 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _methods_seed_ensure(*, refresh: bool = False) -> int:
+    from drogscen.interventions.services import methods_seed_ensure
+
+    return methods_seed_ensure()
+
+
 class InterventionsConfig(AppConfig):
     name = "drogscen.interventions"
     label = "interventions"
     verbose_name = _("Interventions and methods")
 
     def ready(self) -> None:
+        from drogscen.core.registry import register_demo_step, register_reference_step
         from drogscen.interventions import access  # noqa: F401 - registers the access rules
+
+        register_reference_step("methods", _methods_seed_ensure, order=40)
+        register_demo_step(
+            "interventions", "drogscen.interventions.demo.demo_interventions_ensure", order=40
+        )

@@ -8,4 +8,7 @@ class MappingsConfig(AppConfig):
     verbose_name = _("Mappings")
 
     def ready(self) -> None:
+        from drogscen.core.registry import register_demo_step
         from drogscen.mappings import access  # noqa: F401 - registers the access rules
+
+        register_demo_step("mappings", "drogscen.mappings.demo.demo_mappings_ensure", order=30)

@@ -8,7 +8,13 @@ class OutcomesConfig(AppConfig):
     verbose_name = _("Outcomes at the scenes")
 
     def ready(self) -> None:
+        from drogscen.core.registry import register_demo_step, register_reference_step
         from drogscen.outcomes import (
             access,  # noqa: F401 - registers the access rules
             signals,  # noqa: F401 - recompute after geometry changes
         )
+
+        register_reference_step(
+            "outcome_defaults", "drogscen.outcomes.defaults.outcome_defaults_ensure", order=50
+        )
+        register_demo_step("outcomes", "drogscen.outcomes.demo.demo_outcomes_ensure", order=50)

@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from matplotlib.ticker import MaxNLocator
 
-from drogscen.reports import charts as base
+from drogscen.core import charts as base
 
 ZONE_STYLE = {
     "inside": (base.ACCENT, "-", 2.2),

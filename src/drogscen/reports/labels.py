@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.conf import settings
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from drogscen.core.goal import target_path
 from drogscen.geo.models import District, Municipality
 
 # The county's goal is "fewer open drug scenes every year until 2027" without a number.
@@ -207,20 +207,6 @@ def symptom_rows(report: dict[str, Any]) -> list[CodedRow]:
         for code in codes
     ]
     return sorted(rows, key=lambda r: -r.scenes)
-
-
-def target_path(series: dict[int, int], goal_year: int) -> dict[int, float]:
-    """The illustrative target path (see settings.TARGET_END_SHARE) from the first year
-    with data to the goal year; empty when there is no year before the goal year."""
-    if not series:
-        return {}
-    first = min(series)
-    if first >= goal_year:
-        return {}
-    start = series[first]
-    end = start * settings.TARGET_END_SHARE
-    span = goal_year - first
-    return {y: start - (start - end) * (y - first) / span for y in range(first, goal_year + 1)}
 
 
 def goal_series(report: dict[str, Any]) -> dict[int, int]:

@@ -25,7 +25,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from drogscen.interventions import reporting as interventions_reporting
+from drogscen.core.spreadsheet import keep_as_text, safe_row
 from drogscen.reports import labels
 
 FORMATS = ("json", "html", "pdf", "xlsx", "csv")
@@ -60,7 +60,7 @@ def render(report: dict[str, Any], format: str) -> str | bytes:
 
 
 def render_json(report: dict[str, Any]) -> str:
-    """The builder's dict as it is (DESIGN §6 "Report JSON")."""
+    """The builder's dict as it is (docs/contracts.md#report-json)."""
     return json.dumps(report, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
@@ -72,7 +72,7 @@ def render_csv(report: dict[str, Any]) -> str:
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
     for row in labels.municipality_rows(report):
-        writer.writerow([row.code, row.name, "" if row.scenes is None else row.scenes])
+        writer.writerow(safe_row([row.code, row.name, "" if row.scenes is None else row.scenes]))
     return buffer.getvalue()
 
 
@@ -448,7 +448,7 @@ def chart_blocks(report: dict[str, Any]) -> dict[str, ChartBlock]:
 
 
 def method_notes(report: dict[str, Any]) -> list[tuple[str, str]]:
-    """How the figures are counted (DESIGN §4), in words."""
+    """How the figures are counted (docs/domain-rules.md#county-report-figures), in words."""
     return [
         (
             _("Open drug scene in a year"),
@@ -582,6 +582,8 @@ def _page_css(report: dict[str, Any]) -> str:
 
 def report_context(report: dict[str, Any], *, for_pdf: bool = False) -> dict[str, Any]:
     """What the report templates need, in the active language."""
+    from drogscen.reports import interventions_section  # it builds on this module's Table
+
     sentences = labels.summary_sentences(report)
     blocks = chart_blocks(report)
     return {
@@ -599,14 +601,14 @@ def report_context(report: dict[str, Any], *, for_pdf: bool = False) -> dict[str
             "police_areas": police_area_table(report),
             "districts": district_table(report),
         },
-        "intervention_tables": interventions_reporting.report_tables(report),
+        "intervention_tables": interventions_section.report_tables(report),
         "outcome_tables": [
             t for t in (outcome_table(report), survey_table(report), youth_table(report)) if t
         ],
         "evaluation_tables": [
             t for t in (evaluation_table(report), evaluation_method_table(report)) if t
         ],
-        "intervention_note": interventions_reporting.report_note(),
+        "intervention_note": interventions_section.report_note(),
         "definition_symptoms": definition_symptoms(report),
         "method_notes": method_notes(report),
         "chapters": [
@@ -768,6 +770,8 @@ def _on_track(report: dict[str, Any]) -> str:
 
 
 def _xlsx_sheets(report: dict[str, Any]) -> list[_Sheet]:
+    from drogscen.reports import interventions_section  # it builds on this module's _Sheet
+
     municipalities = labels.municipality_rows(report)
     areas = labels.police_area_rows(report)
     scenes = _("Open drug scenes")
@@ -818,7 +822,7 @@ def _xlsx_sheets(report: dict[str, Any]) -> list[_Sheet]:
             ],
             {1: COUNT_FORMAT, 2: TARGET_FORMAT},
         ),
-        *interventions_reporting.report_sheets(report),
+        *interventions_section.report_sheets(report),
         *_outcome_sheets(report),
         *_evaluation_sheets(report),
     ]
@@ -954,6 +958,7 @@ def render_xlsx(report: dict[str, Any]) -> bytes:
             cell.alignment = Alignment(vertical="top", wrap_text=True)
         for values in sheet.rows:
             ws.append(values)
+            keep_as_text(ws[ws.max_row])
         if sheet.total is not None:
             ws.append(sheet.total)
             for cell in ws[ws.max_row]:

@@ -8,4 +8,7 @@ class ScenesConfig(AppConfig):
     verbose_name = _("Scene registry")
 
     def ready(self) -> None:
+        from drogscen.core.registry import register_demo_step
         from drogscen.scenes import access  # noqa: F401 - registers the access rules
+
+        register_demo_step("scenes", "drogscen.scenes.demo.demo_scenes_ensure", order=20)

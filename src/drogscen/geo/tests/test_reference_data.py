@@ -113,7 +113,7 @@ def test_the_command_exits_2_on_broken_data(data_copy, settings, monkeypatch):
     (data_copy / "kommuner_stockholms_lan.geojson").write_text("[]", encoding="utf-8")
     monkeypatch.setattr("drogscen.geo.loaders.DATA_DIR", data_copy)
     monkeypatch.setattr(
-        "drogscen.core.management.commands.load_reference_data.reference_data_load",
+        "drogscen.geo.loaders.reference_data_load",
         lambda refresh=False: reference_data_load(data_dir=data_copy, refresh=refresh),
     )
     with pytest.raises(CommandError, match="kommuner_stockholms_lan.geojson") as excinfo:
@@ -209,7 +209,7 @@ def test_a_municipality_with_unreadable_coordinates_is_named(data_copy):
 def test_the_command_names_the_broken_file_and_exits_2(data_copy, monkeypatch, filename, break_it):
     break_it(data_copy / filename)
     monkeypatch.setattr(
-        "drogscen.core.management.commands.load_reference_data.reference_data_load",
+        "drogscen.geo.loaders.reference_data_load",
         lambda refresh=False: reference_data_load(data_dir=data_copy, refresh=refresh),
     )
     with pytest.raises(CommandError, match=rf"^{filename}, (line|feature) 1: ") as excinfo:

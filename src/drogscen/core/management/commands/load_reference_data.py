@@ -1,12 +1,7 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from drogscen.accounts.services import organisations_sync
-from drogscen.audit.context import acting
-from drogscen.geo.loaders import ReferenceDataError, reference_data_load
-from drogscen.interventions.services import methods_seed_ensure
-from drogscen.outcomes.defaults import outcome_defaults_ensure
-from drogscen.questionnaires.services import questionnaire_builtin_ensure
+from drogscen.core.registry import reference_steps, run_steps
 
 
 class Command(BaseCommand):
@@ -23,15 +18,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, refresh=False, **options):
-        with acting(None, via="command"):
-            try:
-                summary = reference_data_load(refresh=refresh)
-            except ReferenceDataError as exc:
-                raise CommandError(str(exc), returncode=2) from exc
-            organisations = organisations_sync()
-            questionnaire_builtin_ensure()
-            methods_seed_ensure()
-            outcome_defaults_ensure(refresh=refresh)
+        # geography, organisations, questionnaire, methods, outcome defaults: registered
+        # by the apps in their AppConfig.ready() (core.registry); a failing geography
+        # load raises CommandError (exit status 2)
+        results = run_steps(reference_steps(), refresh=refresh)
+        summary = results["geography"]
+        organisations = results.get("organisations", 0)
         if summary.changed or organisations:
             self.stdout.write(
                 _(

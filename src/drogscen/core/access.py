@@ -1,4 +1,4 @@
-"""The one place that decides what a user may see and change (DESIGN §5).
+"""The one place that decides what a user may see and change (docs/domain-rules.md#access).
 
 Every page, list, export, report and API endpoint gets its querysets through
 `restrict(queryset, user, action)`. Each domain app registers a rule per model; a
@@ -23,7 +23,7 @@ ROLE_RANK = {"viewer": 1, "editor": 2, "manager": 3}
 # The lowest role an action needs; domain actions (submit, approve …) name their own.
 ACTION_ROLE = {VIEW: "viewer", ADD: "editor", CHANGE: "editor", DELETE: "editor"}
 
-# Organisation kinds that see the whole county (DESIGN §5).
+# Organisation kinds that see the whole county (docs/domain-rules.md#access).
 COUNTY_WIDE_KINDS = frozenset({"coordination", "police_region"})
 # Actors that see the scene list and map and county aggregates, and write their own work.
 PARTNER_KINDS = frozenset({"region", "prison_probation", "customs", "county_board"})
@@ -171,9 +171,76 @@ def get_or_404(queryset: models.QuerySet, user, action: str = VIEW, **lookup) ->
         raise Http404 from exc
 
 
+def allows(user, action: str, instance: models.Model) -> bool:
+    """Whether the user may do `action` on this one object (through its model's rule)."""
+    model = type(instance)
+    return restrict(model._default_manager.filter(pk=instance.pk), user, action).exists()
+
+
 def ensure_in_scope(instance: models.Model, user, action: str = CHANGE) -> None:
     """After a write, inside its transaction: the object must still be in the writer's
     scope, so nobody moves a record out of their own area."""
-    model = type(instance)
-    if not restrict(model._default_manager.filter(pk=instance.pk), user, action).exists():
+    if not allows(user, action, instance):
         raise Http404
+
+
+# What a user acts for. Callers ask these instead of deriving it from memberships.
+
+
+def memberships(user) -> tuple[Role, ...]:
+    """The user's organisations and roles (none when signed out), e.g. for the header."""
+    return principal_for(user).roles
+
+
+def is_county_wide(user, action: str = VIEW) -> bool:
+    """Whether the user may do `action` county-wide: a superuser, or a role for it in a
+    county-wide organisation (COUNTY_WIDE_KINDS)."""
+    return principal_for(user).county_wide(action)
+
+
+def member_municipality_ids(user, action: str = VIEW) -> set[int]:
+    """The municipalities of the user's own municipality organisations whose role allows
+    `action` (not widened for a superuser)."""
+    return principal_for(user).municipality_ids(action)
+
+
+def member_area_ids(user, action: str = VIEW) -> set[int]:
+    """The local police areas of the user's own police area organisations whose role
+    allows `action` (not widened for a superuser)."""
+    return principal_for(user).local_police_area_ids(action)
+
+
+def writable_organisations(user, action: str = ADD) -> models.QuerySet:
+    """The organisations whose work the user may `action`: their own organisations with
+    the role for it, every one for a superuser."""
+    from drogscen.accounts.models import Organisation
+
+    principal = principal_for(user)
+    if principal.is_superuser:
+        return Organisation.objects.all()
+    return Organisation.objects.filter(pk__in=principal.organisation_ids(action))
+
+
+def may_write_for_organisation(user, organisation: models.Model, action: str = ADD) -> bool:
+    """Whether the user may `action` the work of this organisation (see
+    writable_organisations), without a query."""
+    principal = principal_for(user)
+    return principal.is_superuser or organisation.pk in principal.organisation_ids(action)
+
+
+def writable_areas(user, action: str = ADD) -> models.QuerySet:
+    """The local police areas whose scenes the user may `action`: the areas of their own
+    police area organisations with the role for it, every one for a superuser."""
+    from drogscen.geo.models import LocalPoliceArea
+
+    principal = principal_for(user)
+    if principal.is_superuser:
+        return LocalPoliceArea.objects.all()
+    return LocalPoliceArea.objects.filter(pk__in=principal.local_police_area_ids(action))
+
+
+def may_write_in_area(user, area_id: int | None, action: str = ADD) -> bool:
+    """Whether the user may `action` scenes of the local police area with this id (see
+    writable_areas), without a query."""
+    principal = principal_for(user)
+    return principal.is_superuser or area_id in principal.local_police_area_ids(action)

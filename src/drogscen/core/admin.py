@@ -14,10 +14,7 @@ class DrogscenAdminSite(admin.AdminSite):
     index_title = _("Reference data and accounts")
 
     def has_permission(self, request):
-        principal = access.principal_for(request.user)
-        return principal.is_authenticated and (
-            principal.is_superuser or principal.county_wide(access.CHANGE)
-        )
+        return access.is_county_wide(request.user, access.CHANGE)
 
     def login(self, request, extra_context=None):
         # One sign-in page for everything: the site's, with throttling and auditing.

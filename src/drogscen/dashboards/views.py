@@ -168,9 +168,8 @@ def _area_page(request, *, title, kind, key, slug, scenes, own: bool):
     signal and yearly-round follow-up for the area (reports.builder.area_figures, the
     same rules as the county's), its scenes listed and on a map."""
     # Per-area figures are for the areas of the user's own scenes, as in the report.
-    principal = access.principal_for(request.user)
     visible = scene_list(fetched_by=request.user)
-    if not (principal.county_wide() or own or scenes.exists()):
+    if not (access.is_county_wide(request.user) or own or scenes.exists()):
         raise Http404
     years = report_years()
     year = _year(request, years)
@@ -236,7 +235,7 @@ def municipality(request, code: str):
         key=code,
         slug=None,
         scenes=scene_list(fetched_by=request.user).filter(municipality=place),
-        own=place.pk in access.principal_for(request.user).municipality_ids(),
+        own=place.pk in access.member_municipality_ids(request.user),
     )
 
 
@@ -250,7 +249,7 @@ def police_area(request, slug: str):
         key=area.name,
         slug=slug,
         scenes=scene_list(fetched_by=request.user).filter(local_police_area=area),
-        own=area.pk in access.principal_for(request.user).local_police_area_ids(),
+        own=area.pk in access.member_area_ids(request.user),
     )
 
 

@@ -42,7 +42,8 @@ CRIME_OUTCOMES = ("violent", "detected", "drug")
 SURVEY_PREFIX = "survey:"
 MIN_MONTHS = 3  # per period: the interrupted time series needs three on each side
 MAX_CONTROL_SCENES = 5
-# An outcome where a rise is the good direction (DESIGN §4: detected crime is activity).
+# An outcome where a rise is the good direction (docs/domain-rules.md#crime-categories:
+# detected crime is activity).
 HIGHER_IS_BETTER = {"detected"}
 
 
@@ -465,7 +466,7 @@ def evaluation_create(
     # An evaluator who is not county-wide compares only with what they may read: a drawn
     # area is counted from the raw events wherever it lies, and comparison scenes come
     # from the scenes whose figures they see.
-    county_wide = by is None or access.principal_for(by).county_wide(access.ADD)
+    county_wide = by is None or access.is_county_wide(by, access.ADD)
     if control_geometry and not county_wide:
         raise _problem(
             "control_geometry",

@@ -21,7 +21,6 @@ from drogscen.evaluations import charts, labels, selectors, services
 from drogscen.evaluations.access import evaluation_may_create, sees_early_warning
 from drogscen.evaluations.forms import AnalysisForm, ConvertForm, DismissForm, EvaluationForm
 from drogscen.evaluations.models import Candidate, Evaluation
-from drogscen.geo.models import LocalPoliceArea
 from drogscen.interventions.models import Intervention, Method
 from drogscen.scenes.models import Scene
 from drogscen.scenes.selectors import scene_list
@@ -330,7 +329,7 @@ def early_warning_run(request):
         for problem in error.messages:
             messages.error(request, problem)
         return redirect("evaluations:early_warning")
-    if access.principal_for(request.user).county_wide():
+    if access.is_county_wide(request.user):
         text, n = _("The analysis found %(n)s candidate places in the county."), len(found)
     else:  # other areas' candidates are not theirs to know of, not even how many
         text = _("The analysis found %(n)s candidate places in your areas.")
@@ -390,10 +389,7 @@ def candidate_dismiss(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def candidate_convert(request, pk: int):
     candidate = _candidate(request, pk)
-    principal = access.principal_for(request.user)
-    areas = LocalPoliceArea.objects.valid_on(timezone.localdate())
-    if not principal.is_superuser:
-        areas = areas.filter(pk__in=principal.local_police_area_ids(access.ADD))
+    areas = access.writable_areas(request.user, access.ADD).valid_on(timezone.localdate())
     if not areas.exists():
         raise Http404
     initial = {

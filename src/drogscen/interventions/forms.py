@@ -111,10 +111,7 @@ class InterventionForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        principal = access.principal_for(user)
-        organisations = Organisation.objects.order_by("name")
-        if not principal.is_superuser:
-            organisations = organisations.filter(pk__in=principal.organisation_ids(access.ADD))
+        organisations = access.writable_organisations(user, access.ADD).order_by("name")
         self.fields["organisation"].queryset = organisations
         if organisations.count() == 1:
             self.fields["organisation"].initial = organisations.get().code

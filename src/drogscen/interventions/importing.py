@@ -1,6 +1,7 @@
-"""Import of an organisation's interventions (DESIGN §6: `drogscen import_interventions
-FILE`): the template workbook (XLSX: sheets `interventions`, `targets`, `progress`; see
-`workbook.py`) or a CSV with the columns of the `interventions` sheet.
+"""Import of an organisation's interventions (docs/contracts.md#interventions-file:
+`drogscen import_interventions FILE`): the template workbook (XLSX: sheets
+`interventions`, `targets`, `progress`; see `workbook.py`) or a CSV with the columns of
+the `interventions` sheet.
 
 Keys: an intervention is identified by its organisation and `ref` (insert or update); a
 target by its intervention, unit and period start (insert or update of its wording,
@@ -393,9 +394,11 @@ def _codes(by) -> Codes:
     if by is None:
         writable, visible = organisations, {s.ref: s for s in scenes}
     else:
-        principal = access.principal_for(by)
-        ids = None if principal.is_superuser else principal.organisation_ids(access.ADD)
-        writable = {c: o for c, o in organisations.items() if ids is None or o.pk in ids}
+        writable = {
+            c: o
+            for c, o in organisations.items()
+            if access.may_write_for_organisation(by, o, access.ADD)
+        }
         visible = {s.ref: s for s in access.restrict(scenes, by, access.VIEW)}
     return Codes(
         organisations=writable,

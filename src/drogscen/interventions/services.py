@@ -55,8 +55,7 @@ class InterventionConflict(Exception):
 def _require_organisation(organisation: Organisation, by) -> None:
     if by is None:
         return  # the system (commands, seed data)
-    principal = access.principal_for(by)
-    if not principal.is_superuser and organisation.pk not in principal.organisation_ids(access.ADD):
+    if not access.may_write_for_organisation(by, organisation, access.ADD):
         raise ValidationError(
             {"organisation": _("You can only record the work of your own organisation.")}
         )

@@ -21,10 +21,12 @@ from django.utils.translation import gettext as _
 
 from drogscen.accounts.models import Organisation
 from drogscen.core import access
+from drogscen.core.spreadsheet import keep_as_text
 from drogscen.geo.models import Municipality
 from drogscen.interventions.models import Intervention, Method, Target, TargetProgress
 
-# The template's sheets and columns, in order (DESIGN §6 style: stable, not translated).
+# The template's sheets and columns, in order (docs/contracts.md#interventions-file:
+# stable, not translated).
 INTERVENTION_COLUMNS = (
     "organisation",
     "ref",
@@ -86,11 +88,7 @@ VALIDATED = {
 
 def writable_organisations(user) -> list[Organisation]:
     """The organisations whose work the user records (all for a superuser)."""
-    organisations = Organisation.objects.order_by("code")
-    principal = access.principal_for(user)
-    if principal.is_superuser:
-        return list(organisations)
-    return list(organisations.filter(pk__in=principal.organisation_ids(access.ADD)))
+    return list(access.writable_organisations(user, access.ADD).order_by("code"))
 
 
 def code_lists(user) -> dict[str, list[str]]:
@@ -210,6 +208,7 @@ def _widths(ws, headers: Sequence[str]) -> None:
 def _append_rows(ws, rows: Iterable[Sequence[Any]]) -> None:
     for values in rows:
         ws.append(list(values))
+        keep_as_text(ws[ws.max_row])
         for cell in ws[ws.max_row]:
             if isinstance(cell.value, date):
                 cell.number_format = DATE_FORMAT

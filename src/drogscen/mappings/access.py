@@ -1,5 +1,5 @@
-"""Who sees and works on which mappings (DESIGN §5). Partners (Region, Kriminalvården,
-Tullverket, Länsstyrelsen) see the scene list but never the mapping answers. A
+"""Who sees and works on which mappings (docs/domain-rules.md#access). Partners (Region,
+Kriminalvården, Tullverket, Länsstyrelsen) see the scene list but never the mapping answers. A
 municipality sees the mappings of the scenes located in it and, besides, the mappings it
 is a participant of (a joint mapping may include a neighbouring municipality), which it
 co-signs."""
@@ -29,6 +29,12 @@ def _participating(principal: access.Principal, action: str, prefix: str) -> Q |
             ).values("mapping_id")
         }
     )
+
+
+def cosigning_organisation_ids(user) -> set[int]:
+    """The user's own municipality organisations with the role to co-sign."""
+    principal = access.principal_for(user)
+    return {r.organisation_id for r in principal.roles_for(COSIGN, kinds={"municipality"})}
 
 
 def mapping_condition(principal: access.Principal, action: str, prefix: str = "") -> Q:

@@ -1,6 +1,6 @@
-"""Import of earlier years' mappings from the old tool (DESIGN §6, "File formats" →
-Mappings): CSV (UTF-8, header row) or JSON Lines, one mapping per row, recorded as
-approved through `services.mapping_record_approved`.
+"""Import of earlier years' mappings from the old tool (docs/contracts.md#mappings-file):
+CSV (UTF-8, header row) or JSON Lines, one mapping per row, recorded as approved through
+`services.mapping_record_approved`.
 
 Every row is checked before anything is written, by the rules a mapping made in the
 system meets (reference year and mapping window, the questionnaire in force for the
@@ -262,8 +262,8 @@ def _column_name(name: str) -> str:
 
 
 def _check_header(names: list[str], label: str, where: str) -> None:
-    """Every column of DESIGN §6 present once, and no other (an unknown column is
-    usually a misspelt one whose values would be lost). Columns without a name are
+    """Every column of docs/contracts.md#mappings-file present once, and no other (an
+    unknown column is usually a misspelt one whose values would be lost). Columns without a name are
     ignored as long as their cells are empty."""
     named = [name for name in names if name]
     messages = []
@@ -350,12 +350,6 @@ class _Context:
         self.by = by
         # Scenes a `--as` user cannot see are unknown to the import (no existence leak).
         self.visible = Scene.objects.all() if by is None else access.restrict(Scene.objects, by)
-        principal = access.principal_for(by)
-        self.writable_areas = (
-            None
-            if by is None or principal.is_superuser
-            else principal.local_police_area_ids(access.ADD)
-        )
         self.scenes: dict[str, Scene] = {}
         ordered = sorted(refs)
         for start in range(0, len(ordered), 500):
@@ -673,8 +667,9 @@ def _scene(raw: Any, context: _Context) -> Scene:
     ref = _text(raw, required=True)
     if ref in context.scenes:
         scene = context.scenes[ref]
-        areas = context.writable_areas
-        if areas is not None and scene.local_police_area_id not in areas:
+        if context.by is not None and not access.may_write_in_area(
+            context.by, scene.local_police_area_id, access.ADD
+        ):
             raise FieldInvalid(
                 _(
                     "you may not record mappings for %(value)s: only its local police "

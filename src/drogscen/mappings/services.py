@@ -264,11 +264,7 @@ def mapping_cosign(*, mapping: Mapping, by) -> CoSignature:
     current = _locked(mapping, None)
     if current.status != Mapping.Status.SUBMITTED:
         raise ValidationError(_("Only a submitted mapping can be co-signed."))
-    principal = access.principal_for(by)
-    own = {
-        r.organisation_id
-        for r in principal.roles_for(mapping_access.COSIGN, kinds={"municipality"})
-    }
+    own = mapping_access.cosigning_organisation_ids(by)
     waiting = [o for o in municipalities_to_sign(current) if o.pk in own]
     if not waiting:
         raise ValidationError(_("Your municipality has already co-signed this mapping."))

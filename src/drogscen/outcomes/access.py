@@ -1,4 +1,4 @@
-"""Who sees and writes the outcome data (DESIGN §5).
+"""Who sees and writes the outcome data (docs/domain-rules.md#access).
 
 * Crime codes and survey indicator definitions: everyone signed in reads them; the
   county-wide organisations configure them.
@@ -7,11 +7,12 @@
   own uploads; everyone else sees them only as counts per scene (``Indicator``).
 * Indicators, aggregated counts, survey results and youth signals hang off a scene and
   are seen by the scene's local police area, the municipality it lies in and the
-  county-wide organisations (DESIGN §5: "their mappings and indicators"). The partners
-  (Region, Kriminalvården, Tullverket, Länsstyrelsen) see the scene list but only county
-  aggregates of the outcomes, never a scene's figures. They are written by the
-  county-wide organisations, the local police area of the scene and the municipality it
-  lies in (surveys and youth signals come from the municipalities' own work).
+  county-wide organisations (docs/domain-rules.md#access: "their mappings and
+  indicators"). The partners (Region, Kriminalvården, Tullverket, Länsstyrelsen) see the
+  scene list but only county aggregates of the outcomes, never a scene's figures. They
+  are written by the county-wide organisations, the local police area of the scene and
+  the municipality it lies in (surveys and youth signals come from the municipalities'
+  own work).
 """
 
 from django.db.models import Q
@@ -42,6 +43,11 @@ def imports_events(principal: access.Principal) -> bool:
     return principal.is_superuser or bool(
         principal.roles_for(access.ADD, kinds=POLICE_KINDS | access.COUNTY_WIDE_KINDS)
     )
+
+
+def may_import_events(user) -> bool:
+    """Whether the user uploads crime events (see imports_events)."""
+    return imports_events(access.principal_for(user))
 
 
 def scene_details_condition(
@@ -89,6 +95,12 @@ def scene_data_condition(principal: access.Principal, action: str, prefix: str =
             conditions.append(Q(**{f"{prefix}municipality_id__in": municipalities}))
         return access.any_of(*conditions)
     return access.NOTHING
+
+
+def with_writable_data(scenes, user, action: str = access.ADD):
+    """The scenes, narrowed to those the user may `action` outcome data for (the writers
+    of scene_data_condition)."""
+    return scenes.filter(scene_data_condition(access.principal_for(user), action, prefix=""))
 
 
 @access.register(CrimeCode)

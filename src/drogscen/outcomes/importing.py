@@ -1,6 +1,7 @@
-"""Imports of outcome data (DESIGN §6): crime events, aggregated counts, youth signals and
-survey results. Each is all or nothing — one transaction, and one audit entry with the
-file's SHA-256 and the counts — and re-importing the same file changes nothing.
+"""Imports of outcome data (docs/contracts.md#file-formats): crime events, aggregated
+counts, youth signals and survey results. Each is all or nothing — one transaction, and
+one audit entry with the file's SHA-256 and the counts — and re-importing the same file
+changes nothing.
 
 Crime events are stored per ``(source, event_id)``: a new id is inserted, a known id with
 other contents updated, the rest left alone. Events more than
@@ -43,7 +44,7 @@ from drogscen.audit.recorder import record
 from drogscen.core import access, geo, imports
 from drogscen.core.imports import ImportProblem, ImportRejected
 from drogscen.outcomes import event_store, parsing
-from drogscen.outcomes.access import scene_data_condition
+from drogscen.outcomes.access import with_writable_data
 from drogscen.outcomes.models import (
     AggregatedCount,
     Category,
@@ -570,10 +571,7 @@ def writable_scenes(refs: Iterable[str], by) -> dict[str, int]:
     writers of ``outcomes.access.scene_data_condition``); every scene for the operator."""
     scenes = Scene.objects.filter(ref__in=list(set(refs)))
     if by is not None:
-        principal = access.principal_for(by)
-        scenes = access.restrict(scenes, by, access.VIEW).filter(
-            scene_data_condition(principal, access.ADD, prefix="")
-        )
+        scenes = with_writable_data(access.restrict(scenes, by, access.VIEW), by, access.ADD)
     return dict(scenes.values_list("ref", "pk"))
 
 

@@ -493,17 +493,17 @@ def outcome_filter_choices(user) -> dict[str, Any]:
     from drogscen.geo.models import LocalPoliceArea, Municipality
     from drogscen.outcomes.access import scenes_with_details
 
-    principal = access.principal_for(user)
     municipalities = Municipality.objects.filter(scenes__isnull=False).distinct()
     areas = LocalPoliceArea.objects.filter(scenes__isnull=False).distinct()
-    if not principal.county_wide():
+    if not access.is_county_wide(user):
         visible = scenes_with_details(user)
         municipalities = municipalities.filter(
-            Q(pk__in=visible.values("municipality_id")) | Q(pk__in=principal.municipality_ids())
+            Q(pk__in=visible.values("municipality_id"))
+            | Q(pk__in=access.member_municipality_ids(user))
         )
         areas = areas.filter(
             Q(pk__in=visible.values("local_police_area_id"))
-            | Q(pk__in=principal.local_police_area_ids())
+            | Q(pk__in=access.member_area_ids(user))
         )
     return {
         "municipalities": list(municipalities.order_by("name").values_list("code", "name")),

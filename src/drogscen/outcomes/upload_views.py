@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from drogscen.core import access
-from drogscen.outcomes.access import imports_events
+from drogscen.outcomes.access import may_import_events
 from drogscen.outcomes.importing import MAX_SOURCE
 from drogscen.outcomes.models import EventImport
 from drogscen.outcomes.parsing import TARGET_CRS, checked_crs
@@ -59,7 +59,7 @@ class EventUploadForm(forms.Form):
 
 
 def _require_importer(user) -> None:
-    if not imports_events(access.principal_for(user)):
+    if not may_import_events(user):
         raise Http404
 
 

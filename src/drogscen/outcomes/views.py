@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 from drogscen.core import access
 from drogscen.geo.models import LocalPoliceArea, Municipality
 from drogscen.outcomes import selectors
-from drogscen.outcomes.access import imports_events, scenes_with_details
+from drogscen.outcomes.access import may_import_events, scenes_with_details
 
 
 @require_GET
@@ -39,8 +39,8 @@ def county_outcomes(request):
             "choices": choices,
             "municipality": municipality,
             "area": area,
-            "county_wide": access.principal_for(request.user).county_wide(),
-            "imports_events": imports_events(access.principal_for(request.user)),
+            "county_wide": access.is_county_wide(request.user),
+            "imports_events": may_import_events(request.user),
         }
     )
     return render(request, "outcomes/county.html", context)

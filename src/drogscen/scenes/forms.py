@@ -73,10 +73,7 @@ class SceneForm(forms.Form):
     def __init__(self, *args, user, scene: Scene | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.scene = scene
-        principal = access.principal_for(user)
-        areas = LocalPoliceArea.objects.valid_on(timezone.localdate())
-        if not principal.is_superuser:
-            areas = areas.filter(pk__in=principal.local_police_area_ids(access.ADD))
+        areas = access.writable_areas(user, access.ADD).valid_on(timezone.localdate())
         self.fields["local_police_area"].queryset = areas.order_by("name")
         if scene is None:
             del self.fields["geometry_valid_from"]

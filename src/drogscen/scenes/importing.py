@@ -1,5 +1,5 @@
-"""Import of scenes from a GeoJSON FeatureCollection or a GeoPackage (DESIGN §6, "File
-formats" → Scenes): insert or update by `ref`.
+"""Import of scenes from a GeoJSON FeatureCollection or a GeoPackage
+(docs/contracts.md#scenes-file): insert or update by `ref`.
 
 Every feature is checked before anything is written; one bad feature refuses the whole
 file. The writes go through the scene services (geometry history, derived place, access
@@ -474,11 +474,6 @@ def _check_scope(checked: list[_Checked], user) -> None:
     the user may change, and not moved out of reach (the services check the same again).
     A feature equal to its stored scene writes nothing and is never refused, so a user
     can re-import their own export (which may hold scenes they see but may not change)."""
-    principal = access.principal_for(user)
-    if principal.is_superuser:
-        return
-    add_areas = principal.local_police_area_ids(access.ADD)
-    change_areas = principal.local_police_area_ids(access.CHANGE)
     scenes = [item.scene for item in checked if item.scene is not None]
     stored = Scene.objects.filter(pk__in=[scene.pk for scene in scenes])
     changeable = set(access.restrict(stored, user, access.CHANGE).values_list("pk", flat=True))
@@ -497,12 +492,16 @@ def _check_scope(checked: list[_Checked], user) -> None:
             item.scene is not None
             and area is not None
             and area.pk != item.scene.local_police_area_id
-            and area.pk not in change_areas
+            and not access.may_write_in_area(user, area.pk, access.CHANGE)
         ):
             item.problems.append(
                 ("lpo", _("you cannot move a scene out of your own local police area"))
             )
-        elif item.scene is None and area is not None and area.pk not in add_areas:
+        elif (
+            item.scene is None
+            and area is not None
+            and not access.may_write_in_area(user, area.pk, access.ADD)
+        ):
             item.problems.append(
                 ("lpo", _("you can only register scenes of your own local police area"))
             )

@@ -50,12 +50,7 @@ class Writer:
         if scene is not None:
             access.ensure_in_scope(scene, self.user, action)
             return
-        principal = access.principal_for(self.user)
-        if (
-            area is not None
-            and not principal.is_superuser
-            and area.pk not in principal.local_police_area_ids(action)
-        ):
+        if area is not None and not access.may_write_in_area(self.user, area.pk, action):
             raise ValidationError(
                 {
                     "local_police_area": _(

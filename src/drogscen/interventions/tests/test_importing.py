@@ -437,3 +437,19 @@ def test_whole_numbers_read_in_any_spreadsheet_form(number, kind):
 def test_negative_numbers_are_refused(number):
     with pytest.raises(FieldInvalid):
         int_value(number, required=True)
+
+
+def test_a_title_that_looks_like_a_formula_is_exported_as_text_and_reads_back(
+    client, editor, city_work, tmp_path
+):
+    Intervention.objects.filter(pk=city_work["wide"].pk).update(title='=HYPERLINK("x","y")')
+    path = tmp_path / "insatser.xlsx"
+    path.write_bytes(exported(client, editor))
+    cells = {
+        row[1].value: row[2] for row in load_workbook(path)["interventions"].iter_rows(min_row=2)
+    }
+    title = cells[city_work["wide"].ref]
+    assert (title.value, title.data_type) == ('=HYPERLINK("x","y")', "s")
+    before = snapshot()
+    assert "0 created, 0 updated, 5 unchanged" in run(path, editor)
+    assert snapshot() == before

@@ -50,13 +50,8 @@ LAYERS: dict[str, int] = {
 }
 
 # (importing module, imported module) pairs that still go upwards, each with why.
-ALLOWED_UPWARD: set[tuple[str, str]] = {
-    # the principal's memberships are read from accounts (in-function import); core/access.py
-    # is being reworked separately (principal_for), to move behind a registered lookup
-    ("drogscen.core.access", "drogscen.accounts.models"),
-    # writable_organisations/writable_areas query accounts and geo (in-function); same rework
-    ("drogscen.core.access", "drogscen.geo.models"),
-}
+ALLOWED_UPWARD: set[tuple[str, str]] = set()  # none left: core reads accounts and geo
+# models through Django's app registry (apps.get_model), which is no import.
 
 
 def module_name(path: Path) -> str:

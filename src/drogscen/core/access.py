@@ -13,6 +13,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.apps import apps
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -58,8 +59,8 @@ class Principal:
     def roles(self) -> tuple[Role, ...]:
         if not self.is_authenticated:
             return ()
-        from drogscen.accounts.models import Membership
-
+        # Through the app registry, not an import: core sits below accounts.
+        Membership = apps.get_model("accounts", "Membership")
         rows = Membership.objects.filter(user=self.user).values_list(
             "organisation_id",
             "organisation__code",
@@ -213,8 +214,7 @@ def member_area_ids(user, action: str = VIEW) -> set[int]:
 def writable_organisations(user, action: str = ADD) -> models.QuerySet:
     """The organisations whose work the user may `action`: their own organisations with
     the role for it, every one for a superuser."""
-    from drogscen.accounts.models import Organisation
-
+    Organisation = apps.get_model("accounts", "Organisation")
     principal = principal_for(user)
     if principal.is_superuser:
         return Organisation.objects.all()
@@ -231,8 +231,7 @@ def may_write_for_organisation(user, organisation: models.Model, action: str = A
 def writable_areas(user, action: str = ADD) -> models.QuerySet:
     """The local police areas whose scenes the user may `action`: the areas of their own
     police area organisations with the role for it, every one for a superuser."""
-    from drogscen.geo.models import LocalPoliceArea
-
+    LocalPoliceArea = apps.get_model("geo", "LocalPoliceArea")
     principal = principal_for(user)
     if principal.is_superuser:
         return LocalPoliceArea.objects.all()

@@ -18,7 +18,14 @@ class AuditConfig(AppConfig):
 
         recorder.connect()
 
-        from drogscen.core.registry import register_step_context
+        from drogscen.audit.context import acting
+        from drogscen.core.registry import (
+            register_actor_context,
+            register_import_recorder,
+            register_step_context,
+        )
 
         # the demo and reference-data steps are recorded as done by the command
         register_step_context(_acting_as_command)
+        register_import_recorder(recorder.record_import)
+        register_actor_context(acting)

@@ -103,6 +103,13 @@ def hashable(fields: dict[str, Any]) -> dict[str, Any]:
     return {**fields, "recorded_at": fields["recorded_at"].astimezone(UTC).isoformat()}
 
 
+def record_import(*, model: type[models.Model], object_repr: str, changes: dict) -> AuditEntry:
+    """The one entry of an import that wrote something (docs/architecture.md#import-pipeline)."""
+    return record(
+        action=AuditEntry.Action.IMPORT, model=model, object_repr=object_repr, changes=changes
+    )
+
+
 def record_read(instance: models.Model, *, what: str = "") -> AuditEntry:
     """Record that the current actor read a sensitive record (e.g. mapping answers)."""
     return record(

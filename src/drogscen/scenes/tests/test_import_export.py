@@ -752,6 +752,11 @@ def test_file_types_are_told_by_content(tmp_path):
     pq.write_table(pa.table({"a": [1]}), tmp_path / "table.csv")
     with zipfile.ZipFile(tmp_path / "archive.xlsx", "w") as archive:
         archive.writestr("scenes.shp", b"x")
+    with zipfile.ZipFile(tmp_path / "other.zip", "w") as archive:
+        archive.writestr("readme.txt", b"x")
+    with zipfile.ZipFile(tmp_path / "sheet.xlsx", "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+    write(tmp_path, b'{"a": 1}\n{"a": 2}\n', "lines.json")
     write(tmp_path, b"\xef\xbb\xbf  \n{}", "bom.txt")
     write(tmp_path, b"[]", "array.gpkg")
     write(tmp_path, "scene_ref;year\nA;2024\n", "counts.json")
@@ -770,7 +775,10 @@ def test_file_types_are_told_by_content(tmp_path):
     assert kinds == {
         "book.geojson": "xlsx",
         "table.csv": "parquet",
-        "archive.xlsx": "zip",
+        "archive.xlsx": "shapefile",
+        "other.zip": "zip",
+        "sheet.xlsx": "ods",
+        "lines.json": "jsonl",
         "bom.txt": "geojson",
         "array.gpkg": "geojson",
         "counts.json": "csv",

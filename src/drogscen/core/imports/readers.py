@@ -49,6 +49,7 @@ GEOMETRY_TYPES = {
 WGS84_NAMES = ("CRS84", "EPSG:4326", "EPSG::4326")
 UNREADABLE = object()  # a geometry that could not be decoded (its problem is on the feature)
 MACRO_PARTS = ("xl/vbaProject.bin",)
+_FIRST_SHEET: Any = ("",)  # `wanted` of read_records(first_sheet=True), by identity
 
 
 def _refused(label: str, message: str, where: str = "", field: str = "") -> ImportRejected:
@@ -129,16 +130,20 @@ def read_records(
     label: str,
     kind: str,
     sheets: Iterable[str] | None = None,
+    first_sheet: bool = False,
 ) -> dict[str, Records]:
     """The rows of a CSV (the sheet named "" ) or of the named sheets of an XLSX or ODS
     workbook (every sheet when None; a named sheet that is missing refuses the file).
+    With `first_sheet`, only the workbook's first sheet is read, whatever the others
+    hold (an empty sheet a spreadsheet tool added is no problem then).
     Blank rows before the header and between rows are left out, their numbers kept."""
     if kind == "csv":
         return {"": _records("", _csv_rows(path, label), label, "")}
+    wanted = _FIRST_SHEET if first_sheet else sheets
     if kind == "xlsx":
-        workbook = _xlsx_sheets(path, label, sheets)
+        workbook = _xlsx_sheets(path, label, wanted)
     elif kind == "ods":
-        workbook = _calamine_sheets(path, label, sheets)
+        workbook = _calamine_sheets(path, label, wanted)
     else:  # pragma: no cover - the spec's accepted kinds exclude it
         raise ValueError(kind)
     return {
@@ -244,6 +249,8 @@ def _calamine_sheets(path, label: str, wanted: Iterable[str] | None) -> dict[str
 
 
 def _wanted_sheets(present: list[str], wanted: Iterable[str] | None, label: str) -> list[str]:
+    if wanted is _FIRST_SHEET:
+        return list(present[:1])
     if wanted is None:
         return list(present)
     wanted = list(wanted)

@@ -8,7 +8,8 @@ class ScenesConfig(AppConfig):
     verbose_name = _("Scene registry")
 
     def ready(self) -> None:
-        from drogscen.core.registry import register_demo_step
+        from drogscen.core.registry import register_demo_step, register_import_kind
         from drogscen.scenes import access  # noqa: F401 - registers the access rules
 
         register_demo_step("scenes", "drogscen.scenes.demo.demo_scenes_ensure", order=20)
+        register_import_kind("scenes", "drogscen.scenes.importing.ScenesImport")

@@ -1,5 +1,6 @@
-"""Import of scenes from a GeoJSON FeatureCollection or a GeoPackage
-(docs/contracts.md#scenes-file): insert or update by `ref`.
+"""Import of scenes from a GeoJSON FeatureCollection, a GeoPackage or a zipped shapefile
+(docs/contracts.md#scenes-file): insert or update by `ref`, on the import pipeline
+(docs/architecture.md#import-pipeline).
 
 Every feature is checked before anything is written; one bad feature refuses the whole
 file. The writes go through the scene services (geometry history, derived place, access
@@ -9,9 +10,7 @@ re-importing an export changes nothing.
 
 from __future__ import annotations
 
-import hashlib
-import json
-import warnings
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,46 +18,36 @@ from typing import Any
 import numpy as np
 import shapely
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from shapely.geometry import mapping
+from django.utils.translation import gettext_lazy
 
-from drogscen.audit.models import AuditEntry
-from drogscen.audit.recorder import record
 from drogscen.core import access, geo, imports
-from drogscen.core.imports import FieldInvalid, ImportProblem, ImportRejected, ImportResult
+from drogscen.core.imports import (
+    FieldInvalid,
+    ImportFile,
+    ImportProblem,
+    ImportRejected,
+    ImportResult,
+    ImportSpec,
+    Plan,
+    Progress,
+    ProgressCallback,
+    readers,
+    run_import,
+)
 from drogscen.geo.models import LocalPoliceArea
 from drogscen.scenes.derivation import scene_geometry_problems
 from drogscen.scenes.models import Scene
 from drogscen.scenes.services import scene_create, scene_update
 
-SCENE_FILE_TYPES = ("geojson", "gpkg")
-MAX_SCENE_FILE_BYTES = imports.MAX_IMPORT_BYTES
+SCENE_FILE_TYPES = ("geojson", "gpkg", "shapefile")
 GEOPACKAGE_LAYER = "scenes"  # the layer read when a GeoPackage holds several
-GEOMETRY_TYPES = {
-    "Point",
-    "MultiPoint",
-    "LineString",
-    "MultiLineString",
-    "Polygon",
-    "MultiPolygon",
-    "GeometryCollection",
-}
-WGS84_NAMES = ("CRS84", "EPSG:4326", "EPSG::4326")
+# A shapefile cuts field names to 10 characters: the cut names of the longer properties.
+SHAPEFILE_NAMES = {name[:10]: name for name in ("identified_on", "close_reason")}
 # Service field names → the property a file calls them.
 FILE_FIELD = {"local_police_area": "lpo", NON_FIELD_ERRORS: "properties"}
-_UNREADABLE = object()  # a geometry that could not be decoded (already reported)
-
-
-@dataclass
-class _Feature:
-    """One feature as read from the file, before any checking."""
-
-    number: int
-    properties: dict[str, Any]
-    geometry: Any  # a GeoJSON geometry in WGS84, None, or _UNREADABLE
-    problems: list[tuple[str, str]] = field(default_factory=list)  # (field, message)
 
 
 @dataclass
@@ -71,241 +60,147 @@ class _Checked:
     changes: dict[str, Any] = field(default_factory=dict)
 
 
-def scenes_import(
-    *, path, dry_run: bool = False, by=None, progress: bool | None = None
-) -> ImportResult:
-    """Insert new refs and update changed scenes from a GeoJSON or GeoPackage file.
+class ScenesImport(ImportSpec):
+    """Scenes by ref: new refs are created, changed scenes updated, equal ones left."""
 
-    Raises ImportRejected, writing nothing, when the file or any feature is unusable or,
-    with `by`, touches a scene outside the user's writable scope. `dry_run` checks and
-    counts only. One audit entry records an import that wrote something.
-    """
-    path = Path(path)
-    label = path.name
-    kind = imports.file_checked(
-        path,
-        label=label,
-        accepted=SCENE_FILE_TYPES,
-        expected=_expected_type(path),
-        max_bytes=MAX_SCENE_FILE_BYTES,
+    kind = "scenes"
+    title = gettext_lazy("Scenes")
+    accepted = SCENE_FILE_TYPES
+    expected = gettext_lazy("GeoJSON, a GeoPackage or a zipped shapefile")
+    audit_model = "scenes.Scene"
+    description = gettext_lazy(
+        "Scenes with their areas, one feature each: ref, name, lpo, identified_on and, "
+        "for a closed scene, closed_on and close_reason. GeoJSON in WGS84; a GeoPackage "
+        "or zipped shapefile in any coordinate system."
     )
-    content_digest = _sha256(path)
-    features = _read_geojson(path, label) if kind == "geojson" else _read_geopackage(path, label)
-    checked = _checked(features, label=label, by=by, show_progress=progress)
-    created = [c for c in checked if c.scene is None]
-    updated = [c for c in checked if c.scene is not None and c.changes]
-    result = ImportResult(
-        read=len(features),
-        created=len(created),
-        updated=len(updated),
-        unchanged=len(checked) - len(created) - len(updated),
-        dry_run=dry_run,
-    )
-    if dry_run or not (created or updated):
-        return result
-    with transaction.atomic():
-        _write(created + updated, label=label, by=by, show_progress=progress)
-        record(
-            action=AuditEntry.Action.IMPORT,
-            model=Scene,
-            object_repr=label,
-            changes={"file": label, "format": kind, "sha256": content_digest, **result.counts()},
-        )
-    return result
 
+    @classmethod
+    def may_import(cls, user) -> bool:
+        """Those who may register or change scenes (an LPO's editors, superusers)."""
+        return access.can(user, access.ADD, Scene) or access.can(user, access.CHANGE, Scene)
 
-def _expected_type(path: Path) -> str:
-    suffix = path.suffix.lower()
-    if suffix in {".geojson", ".json"}:
-        return "GeoJSON"
-    if suffix == ".gpkg":
-        return _("a GeoPackage")
-    return _("GeoJSON or a GeoPackage")
+    def expected_for(self, path: Path) -> Any:
+        suffix = path.suffix.lower()
+        if suffix in {".geojson", ".json"}:
+            return "GeoJSON"
+        if suffix == ".gpkg":
+            return _("a GeoPackage")
+        if suffix == ".zip":
+            return _("a zipped shapefile")
+        return self.expected
 
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _refused(label: str, message: str) -> ImportRejected:
-    return ImportRejected([ImportProblem(label, message=message)])
-
-
-# --- reading -----------------------------------------------------------------------------
-
-
-def _read_geojson(path: Path, label: str) -> list[_Feature]:
-    try:
-        # From bytes, json detects UTF-8 (with or without BOM), UTF-16 and UTF-32.
-        document = json.loads(path.read_bytes())
-    except UnicodeDecodeError:
-        raise _refused(label, _("is not UTF-8 text")) from None
-    except RecursionError:
-        raise _refused(label, _("is not valid JSON: nested too deeply")) from None
-    except ValueError as exc:
-        raise _refused(label, _("is not valid JSON: %(error)s") % {"error": exc}) from None
-    except OSError as exc:
-        raise _refused(
-            label, _("cannot be read: %(error)s") % {"error": exc.strerror or exc}
-        ) from None
-    if not isinstance(document, dict):
-        raise _refused(label, _("is JSON but not a GeoJSON FeatureCollection"))
-    kind = document.get("type")
-    if kind != "FeatureCollection":
-        if kind == "Feature":
-            raise _refused(label, _("is a single GeoJSON Feature, not a FeatureCollection"))
-        if kind in GEOMETRY_TYPES:
-            raise _refused(label, _("is a bare GeoJSON geometry, not a FeatureCollection"))
-        raise _refused(label, _('is JSON but not GeoJSON: "type" must be "FeatureCollection"'))
-    crs_name = _named_crs(document.get("crs"))
-    if crs_name is not None and not crs_name.upper().endswith(WGS84_NAMES):
-        raise _refused(
-            label,
-            _(
-                "names the coordinate system %(crs)s; GeoJSON must be WGS84 longitude, "
-                "latitude (RFC 7946). Use a GeoPackage for other coordinate systems."
+    def before_read(self, file: ImportFile) -> None:
+        if file.kind == "shapefile" and (missing := _missing_shapefile_parts(file.path)):
+            raise ImportRejected.of_file(
+                file.label,
+                _(
+                    "the shapefile lacks its %(parts)s part; zip all the files of the "
+                    "shapefile together"
+                )
+                % {"parts": ", ".join(missing)},
             )
-            % {"crs": crs_name},
+
+    def read(self, file: ImportFile) -> list[readers.Feature]:
+        features = readers.read_features(
+            file.path, label=file.label, kind=file.kind, layer=GEOPACKAGE_LAYER
         )
-    items = document.get("features")
-    if not isinstance(items, list):
-        raise _refused(label, _('has no "features" list'))
-    return [_geojson_feature(number, item) for number, item in enumerate(items, 1)]
+        if file.kind == "shapefile":
+            for feature in features:
+                feature.properties = _full_names(feature.properties)
+                feature.geometry = _counter_clockwise(feature.geometry)
+        return features
 
+    def check(self, rows, *, file: ImportFile, by, progress: Progress) -> list[_Checked]:
+        """Every feature checked on its own and for refs given twice. Its problems are
+        raised in `compare`, together with those of the stored scenes and of the user's
+        scope, so a file is refused once with all of them."""
+        return _checked(rows, progress=progress)
 
-def _named_crs(crs: Any) -> str | None:
-    """The name in a pre-RFC 7946 `crs` member ({"type": "name", "properties": {…}})."""
-    if crs is None:
-        return None
-    name = crs.get("properties", {}).get("name") if isinstance(crs, dict) else None
-    return str(name) if isinstance(name, str) else json.dumps(crs)[:80]
-
-
-def _geojson_feature(number: int, item: Any) -> _Feature:
-    if not isinstance(item, dict):
-        return _Feature(number, {}, None, [("type", _("is not a GeoJSON Feature object"))])
-    problems = []
-    if item.get("type") != "Feature":
-        problems.append(("type", _('must be "Feature"')))
-    properties = item.get("properties")
-    if properties is None:
-        properties = {}
-    elif not isinstance(properties, dict):
-        problems.append(("properties", _("must be an object")))
-        properties = {}
-    return _Feature(number, properties, item.get("geometry"), problems)
-
-
-def _read_geopackage(path: Path, label: str) -> list[_Feature]:
-    import pyogrio
-    import pyogrio.raw
-
-    # GDAL's errors come in several classes (and plain exceptions from the driver);
-    # whatever it says, the file cannot be read as a GeoPackage. Its warnings (e.g. "bad
-    # application_id") would only repeat that on the terminal.
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            layers = [str(name) for name, _type in pyogrio.list_layers(path)]
-    except Exception as exc:
-        raise _refused(
-            label, _("cannot be read as a GeoPackage: %(error)s") % {"error": exc}
-        ) from None
-    if not layers:
-        raise _refused(label, _("holds no layers"))
-    if GEOPACKAGE_LAYER in layers:
-        layer = GEOPACKAGE_LAYER
-    elif len(layers) == 1:
-        layer = layers[0]
-    else:
-        raise _refused(
-            label,
-            _('holds several layers (%(layers)s); name the layer of scenes "%(name)s"')
-            % {"layers": ", ".join(layers), "name": GEOPACKAGE_LAYER},
-        )
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            meta, _fids, geometries, field_data = pyogrio.raw.read(
-                path, layer=layer, datetime_as_string=True
-            )
-    except Exception as exc:
-        raise _refused(
-            label, _("cannot be read as a GeoPackage: %(error)s") % {"error": exc}
-        ) from None
-    if geometries is None or not meta.get("geometry_type"):
-        raise _refused(label, _("layer %(layer)s has no geometry") % {"layer": layer})
-    source = meta.get("crs")
-    if not source:
-        raise _refused(
-            label,
-            _(
-                "layer %(layer)s has no coordinate reference system; set one (e.g. "
-                "EPSG:3006 or EPSG:4326) and save the file again"
-            )
-            % {"layer": layer},
-        )
-    try:
-        crs = geo.crs_from_user_input(source)
-    except geo.GeometryError as exc:
-        raise _refused(label, str(exc)) from None
-    needs_projection = not crs.equals(geo.crs_from_user_input(geo.WGS84), ignore_axis_order=True)
-    # Column names as tools write them (often upper case in shapefile-era tools).
-    columns: dict[str, list[Any]] = {}
-    for name, values in zip(meta["fields"], field_data, strict=True):
-        columns.setdefault(str(name).lower(), np.asarray(values).tolist())
-    features = []
-    for index, wkb in enumerate(geometries):
-        properties = {name: values[index] for name, values in columns.items()}
-        geometry, problems = _geopackage_geometry(wkb, source if needs_projection else None)
-        features.append(_Feature(index + 1, properties, geometry, problems))
-    return features
-
-
-def _geopackage_geometry(wkb, source_crs: str | None) -> tuple[Any, list[tuple[str, str]]]:
-    if wkb is None:
-        return None, []
-    try:
-        shape = shapely.force_2d(shapely.from_wkb(wkb))
-        if source_crs and not shape.is_empty:
-            shape = geo.project(shape, source=source_crs, target=geo.WGS84)
-        return _as_lists(mapping(shape)), []
-    except (shapely.errors.GEOSException, ValueError, TypeError) as exc:
-        return _UNREADABLE, [
-            ("geometry", _("cannot be read (%(error)s); use polygons") % {"error": exc})
+    def compare(self, checked: list[_Checked], *, file: ImportFile, by, dry_run: bool) -> Plan:
+        _compared(checked, by=by)
+        problems = [
+            ImportProblem(file.label, imports.feature_label(item.number, item.ref), name, message)
+            for item in checked
+            for name, message in item.problems
         ]
+        if problems:
+            raise ImportRejected(problems)
+        writes = [item for item in checked if item.scene is None or item.changes]
+        created = sum(item.scene is None for item in writes)
+        result = ImportResult(
+            read=len(checked),
+            created=created,
+            updated=len(writes) - created,
+            unchanged=len(checked) - len(writes),
+        )
+        return Plan(result=result, data=writes)
+
+    def write(self, plan: Plan, *, file: ImportFile, by, progress: Progress) -> None:
+        _write(plan.data, label=file.label, by=by, progress=progress)
 
 
-def _as_lists(value: Any) -> Any:
-    """GeoJSON as json.loads gives it: lists, not the tuples shapely's mapping() uses."""
-    if isinstance(value, dict):
-        return {key: _as_lists(item) for key, item in value.items()}
-    if isinstance(value, tuple | list):
-        return [_as_lists(item) for item in value]
-    return value
+def scenes_import(
+    *,
+    path,
+    by=None,
+    dry_run: bool = False,
+    on_progress: ProgressCallback | None = None,
+    label: str | None = None,
+) -> ImportResult:
+    """Insert new refs and update changed scenes from a GeoJSON, GeoPackage or zipped
+    shapefile (see ScenesImport and `run_import`)."""
+    return run_import(
+        spec=ScenesImport(),
+        path=path,
+        by=by,
+        dry_run=dry_run,
+        on_progress=on_progress,
+        label=label,
+    )
+
+
+def _missing_shapefile_parts(path: Path) -> list[str]:
+    """The parts a zipped shapefile needs besides its .shp (GDAL would read it without
+    its attribute table, and every feature would lack every property)."""
+    with zipfile.ZipFile(path) as archive:
+        names = {name.lower() for name in archive.namelist()}
+    stems = [name[: -len(".shp")] for name in names if name.endswith(".shp")]
+    return sorted(
+        {suffix for stem in stems for suffix in (".shx", ".dbf") if stem + suffix not in names}
+    )
+
+
+def _full_names(properties: dict[str, Any]) -> dict[str, Any]:
+    """A shapefile's cut property names as the full names, unless the full one is there."""
+    renamed = {}
+    for name, value in properties.items():
+        full = SHAPEFILE_NAMES.get(name)
+        renamed[full if full and full not in properties else name] = value
+    return renamed
+
+
+def _counter_clockwise(geometry: Any) -> Any:
+    """A shapefile's polygon with its outer rings turned counter-clockwise as in GeoJSON
+    (RFC 7946, section 3.1.6), so that it is stored as the same area from a GeoPackage
+    would be; anything else is left for the checks to report."""
+    if not isinstance(geometry, dict) or geometry.get("type") not in {"Polygon", "MultiPolygon"}:
+        return geometry
+    try:
+        shape = geo.from_geojson(geometry)
+        return geo.normalised_geojson(shapely.orient_polygons(shape))
+    except (geo.GeometryError, ValueError, TypeError, shapely.errors.GEOSException):
+        return geometry
 
 
 # --- checking ----------------------------------------------------------------------------
 
 
-def _checked(
-    features: list[_Feature], *, label: str, by, show_progress: bool | None
-) -> list[_Checked]:
-    """Every feature checked and compared with the stored scene; ImportRejected listing
-    all problems when any feature has one."""
+def _checked(features: list[readers.Feature], *, progress: Progress) -> list[_Checked]:
+    """Every feature checked on its own; a ref given twice is a problem of the later one."""
     areas = {area.name: area for area in LocalPoliceArea.objects.all()}
     checked: list[_Checked] = []
     first_of: dict[str, int] = {}
-    for feature in imports.progress(
-        features,
-        total=len(features),
-        desc=_("%(file)s: checking") % {"file": label},
-        show=show_progress,
-    ):
+    for feature in progress.over(features, total=len(features)):
         item = _check_feature(feature, areas)
         if item.ref is not None:
             if item.ref in first_of:
@@ -319,24 +214,22 @@ def _checked(
             else:
                 first_of[item.ref] = item.number
         checked.append(item)
-    existing = _existing_scenes(list(first_of))
+    return checked
+
+
+def _compared(checked: list[_Checked], *, by) -> None:
+    """Each item with its stored scene and what would change; with `by`, the problems of
+    the user's scope added."""
+    existing = _existing_scenes(sorted({item.ref for item in checked if item.ref}))
     for item in checked:
         item.scene = existing.get(item.ref) if item.ref else None
         if item.scene is not None and not item.problems:
             item.changes = _changes(item.scene, item.values)
     if by is not None:
         _check_scope(checked, by)
-    problems = [
-        ImportProblem(label, imports.feature_label(item.number, item.ref), name, message)
-        for item in checked
-        for name, message in item.problems
-    ]
-    if problems:
-        raise ImportRejected(problems)
-    return checked
 
 
-def _check_feature(feature: _Feature, areas: dict[str, LocalPoliceArea]) -> _Checked:
+def _check_feature(feature: readers.Feature, areas: dict[str, LocalPoliceArea]) -> _Checked:
     props = feature.properties
     item = _Checked(feature.number, None, problems=list(feature.problems))
 
@@ -367,7 +260,7 @@ def _check_feature(feature: _Feature, areas: dict[str, LocalPoliceArea]) -> _Che
     if close_reason and "closed_on" not in dict(item.problems) and closed_on is None:
         item.problems.append(("closed_on", _("is required when close_reason is given")))
     geometry = None
-    if feature.geometry is not _UNREADABLE:
+    if feature.geometry is not readers.UNREADABLE:
         geometry, message = _scene_geometry(feature.geometry)
         if message:
             item.problems.append(("geometry", message))
@@ -521,16 +414,11 @@ def _changes(scene: Scene, values: dict[str, Any]) -> dict[str, Any]:
 # --- writing -----------------------------------------------------------------------------
 
 
-def _write(items: list[_Checked], *, label: str, by, show_progress: bool | None) -> None:
-    """Inside the caller's transaction; ImportRejected (rolling everything back) when a
+def _write(items: list[_Checked], *, label: str, by, progress: Progress) -> None:
+    """Inside the pipeline's transaction; ImportRejected (rolling everything back) when a
     service refuses what the checks let through, e.g. a scene added meanwhile."""
     problems = []
-    for item in imports.progress(
-        items,
-        total=len(items),
-        desc=_("%(file)s: writing") % {"file": label},
-        show=show_progress,
-    ):
+    for item in progress.over(items, total=len(items)):
         try:
             if item.scene is None:
                 scene_create(**item.values, by=by)

@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from conftest import square
 from drogscen.audit.models import AuditEntry
 from drogscen.core import geo, imports
-from drogscen.core.imports import ImportProblem, ImportRejected, sniff_file_type
+from drogscen.core.imports import ImportProblem, ImportRejected, files, readers, sniff_file_type
 from drogscen.scenes import importing
 from drogscen.scenes.exporting import scenes_export
 from drogscen.scenes.importing import scenes_import
@@ -420,13 +420,13 @@ def test_an_empty_or_missing_file_is_refused(tmp_path):
 
 def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path, monkeypatch):
     path = write(tmp_path, collection(*(feature(f"L-{i}") for i in range(5))))
-    monkeypatch.setattr(importing, "MAX_SCENE_FILE_BYTES", 512)
+    monkeypatch.setattr(importing.ScenesImport, "max_bytes", 512)
 
     def must_not_read(*args, **kwargs):
         raise AssertionError("the file was read")
 
-    monkeypatch.setattr(importing, "_read_geojson", must_not_read)
-    monkeypatch.setattr(imports, "sniff_file_type", must_not_read)
+    monkeypatch.setattr(readers, "read_features", must_not_read)
+    monkeypatch.setattr(files, "sniff_file_type", must_not_read)
     problem = rejected(path).strip()
     assert problem.startswith("scenes.geojson: is ")
     assert "MB, more than the" in problem
@@ -572,6 +572,93 @@ def test_a_sqlite_file_that_is_no_geopackage_is_refused(tmp_path):
     path.write_bytes(b"SQLite format 3\x00" + b"\x00" * 200)
     problem = rejected(path).strip()
     assert problem.startswith("scenes.gpkg: cannot be read as a GeoPackage")
+
+
+# --- zipped shapefile ----------------------------------------------------------------------
+
+
+def zipped_shapefile_in(crs, tmp_path, scenes_path, name="scenes.zip", *, leave_out=()):
+    """The exported GeoPackage saved as a zipped shapefile in another CRS, as a GIS would
+    (field names cut to 10 characters); `leave_out` drops parts (e.g. ".dbf") from the ZIP."""
+    meta, _, geometries, field_data = pyogrio.raw.read(scenes_path)
+    shapes = [
+        geo.project(shapely.from_wkb(wkb), source=geo.WGS84, target=crs) for wkb in geometries
+    ]
+    directory = tmp_path / "shapefile"
+    directory.mkdir()
+    with pytest.warns(RuntimeWarning, match="Normalized/laundered field name"):
+        pyogrio.raw.write(
+            str(directory / "scenes.shp"),
+            np.array([shapely.to_wkb(s) for s in shapes], dtype=object),
+            field_data,
+            list(meta["fields"]),
+            driver="ESRI Shapefile",
+            geometry_type="MultiPolygon",
+            crs=crs,
+        )
+    path = tmp_path / name
+    with zipfile.ZipFile(path, "w") as archive:
+        for part in sorted(directory.iterdir()):
+            if part.suffix not in leave_out:
+                archive.write(part, part.name)
+    return path
+
+
+def test_a_zipped_shapefile_in_sweref_imports_like_the_geopackage(tmp_path, scene_factory):
+    scene_factory("J-1", size_m=50)
+    scene_factory(
+        "T-1",
+        lpo="sodertalje",
+        lon=SODERTALJE[0],
+        lat=SODERTALJE[1],
+        closed_on=date(2024, 1, 31),
+        close_reason="other",
+    )
+    exported = tmp_path / "scenes.gpkg"
+    run_export("--format", "gpkg", "--out", str(exported))
+    shapefile = zipped_shapefile_in(geo.SWEREF99TM, tmp_path, exported)
+    assert sniff_file_type(shapefile) == "shapefile"
+    before = state()
+    out, _ = run_import(shapefile)
+    assert out.strip() == "scenes.zip: 2 read, 0 created, 0 updated, 2 unchanged."
+    assert state() == before
+    Scene.objects.all().delete()  # superuser-only in the app; here: start empty
+
+    out, _ = run_import(shapefile)
+
+    assert "2 read, 2 created, 0 updated, 0 unchanged" in out
+    scene = Scene.objects.get(ref="J-1")
+    assert scene.geometry == geo.normalised_geojson(geo.from_geojson(square(*RINKEBY, 50)))
+    assert scene.municipality.code == "0180" and scene.area_m2 == pytest.approx(10_000, rel=0.02)
+    assert scene.identified_on == date(2023, 1, 15)
+    closed = Scene.objects.get(ref="T-1")  # identified_on and close_reason, cut to 10
+    assert (closed.closed_on, closed.close_reason) == (date(2024, 1, 31), "other")
+    (entry,) = import_entries()
+    assert (entry.object_repr, entry.changes["format"], entry.changes["created"]) == (
+        "scenes.zip",
+        "shapefile",
+        2,
+    )
+
+
+def test_a_zip_without_a_shapefile_is_refused_naming_the_file(tmp_path):
+    path = tmp_path / "scenes.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("scenes.geojson", json.dumps(collection(feature("Z-1"))))
+    assert rejected(path).strip() == "scenes.zip: is a ZIP archive, not a zipped shapefile"
+    assert not Scene.objects.exists()
+
+
+def test_a_zipped_shapefile_without_its_attribute_table_is_refused(tmp_path, scene_factory):
+    scene_factory("J-1")
+    exported = tmp_path / "scenes.gpkg"
+    run_export("--format", "gpkg", "--out", str(exported))
+    shapefile = zipped_shapefile_in(geo.SWEREF99TM, tmp_path, exported, leave_out=(".dbf",))
+    before = state()
+    assert rejected(shapefile).strip() == (
+        "scenes.zip: the shapefile lacks its .dbf part; zip all the files of the shapefile together"
+    )
+    assert state() == before
 
 
 # --- export -------------------------------------------------------------------------------

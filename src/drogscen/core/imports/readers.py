@@ -48,7 +48,8 @@ GEOMETRY_TYPES = {
 }
 WGS84_NAMES = ("CRS84", "EPSG:4326", "EPSG::4326")
 UNREADABLE = object()  # a geometry that could not be decoded (its problem is on the feature)
-MACRO_PARTS = ("xl/vbaProject.bin",)
+# VBA projects, and the Excel 4.0 (XLM) macro and dialog sheets that need no VBA project
+MACRO_PARTS = ("xl/vbaProject.bin", "xl/macrosheets/", "xl/dialogsheets/")
 _FIRST_SHEET: Any = ("",)  # `wanted` of read_records(first_sheet=True), by identity
 
 

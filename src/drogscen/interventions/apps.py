@@ -14,10 +14,17 @@ class InterventionsConfig(AppConfig):
     verbose_name = _("Interventions and methods")
 
     def ready(self) -> None:
-        from drogscen.core.registry import register_demo_step, register_reference_step
+        from drogscen.core.registry import (
+            register_demo_step,
+            register_import_kind,
+            register_reference_step,
+        )
         from drogscen.interventions import access  # noqa: F401 - registers the access rules
 
         register_reference_step("methods", _methods_seed_ensure, order=40)
         register_demo_step(
             "interventions", "drogscen.interventions.demo.demo_interventions_ensure", order=40
+        )
+        register_import_kind(
+            "interventions", "drogscen.interventions.importing.InterventionsImport"
         )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import zipfile
 from datetime import date, datetime
+from xml.sax.saxutils import escape
 
 import pytest
 from django.core.management import call_command
@@ -18,8 +19,9 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from drogscen.audit.models import AuditEntry
-from drogscen.core.imports import FieldInvalid
-from drogscen.interventions.importing import Codes, int_value, parse_intervention_row
+from drogscen.core.imports import FieldInvalid, spec_for
+from drogscen.interventions.importing import InterventionsImport
+from drogscen.interventions.importing_sheets import Codes, int_value, parse_intervention_row
 from drogscen.interventions.models import Intervention, Method, Target, TargetProgress
 from drogscen.interventions.services import intervention_create, progress_report, target_add
 from drogscen.interventions.workbook import INTERVENTION_COLUMNS, SHEETS
@@ -453,3 +455,155 @@ def test_a_title_that_looks_like_a_formula_is_exported_as_text_and_reads_back(
     before = snapshot()
     assert "0 created, 0 updated, 5 unchanged" in run(path, editor)
     assert snapshot() == before
+
+
+# --- the template saved as ODS (LibreOffice) ------------------------------------------------
+
+ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
+ODS_MANIFEST = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"'
+    ' manifest:version="1.3">'
+    f'<manifest:file-entry manifest:full-path="/" manifest:media-type="{ODS_MIMETYPE}"/>'
+    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+    "</manifest:manifest>"
+)
+ODS_NAMESPACES = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+)
+
+
+def ods_cell(value) -> str:
+    """A cell as LibreOffice writes it: text, a number (float) or a date."""
+    if value is None:
+        return "<table:table-cell/>"
+    if isinstance(value, datetime) and value.time() == datetime.min.time():
+        value = value.date()
+    if isinstance(value, date):
+        kind, attribute = "date", f'office:date-value="{value.isoformat()}"'
+    elif isinstance(value, int | float):
+        kind, attribute = "float", f'office:value="{value}"'
+    else:
+        kind, attribute = "string", ""
+    text = escape(str(value))
+    return (
+        f'<table:table-cell office:value-type="{kind}" {attribute}>'
+        f"<text:p>{text}</text:p></table:table-cell>"
+    )
+
+
+def ods_row(cells: list) -> str:
+    if all(cell is None for cell in cells):  # LibreOffice writes blank rows as a repeat
+        return (
+            '<table:table-row><table:table-cell table:number-columns-repeated="16"/>'
+            "</table:table-row>"
+        )
+    return "<table:table-row>" + "".join(map(ods_cell, cells)) + "</table:table-row>"
+
+
+def write_ods(path, sheets: dict[str, list[list]]):
+    """An OpenDocument spreadsheet with one table per sheet (header row included), as
+    LibreOffice saves the template: `mimetype` first and stored, then the manifest and
+    the content, each sheet ending in the empty rows LibreOffice repeats to the end."""
+    tail = (
+        '<table:table-row table:number-rows-repeated="1048000">'
+        '<table:table-cell table:number-columns-repeated="1024"/></table:table-row>'
+    )
+    tables = "".join(
+        f'<table:table table:name="{escape(name)}">'
+        + "".join(map(ods_row, rows))
+        + tail
+        + "</table:table>"
+        for name, rows in sheets.items()
+    )
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ODS_NAMESPACES}'
+        f' office:version="1.3"><office:body><office:spreadsheet>{tables}'
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), ODS_MIMETYPE, zipfile.ZIP_STORED)
+        archive.writestr("META-INF/manifest.xml", ODS_MANIFEST)
+        archive.writestr("content.xml", content)
+    return path
+
+
+def saved_as_ods(xlsx, ods):
+    """The workbook saved as ODS, every sheet (the hidden lists too) cell by cell."""
+    book = load_workbook(xlsx)
+    return write_ods(
+        ods, {ws.title: [list(cells) for cells in ws.iter_rows(values_only=True)] for ws in book}
+    )
+
+
+def test_the_export_saved_as_ods_reads_back_unchanged(client, editor, city_work, tmp_path):
+    xlsx = tmp_path / "insatser.xlsx"
+    xlsx.write_bytes(exported(client, editor))
+    ods = saved_as_ods(xlsx, tmp_path / "insatser.ods")
+    before, entries = snapshot(), AuditEntry.objects.count()
+    assert "insatser.ods: 5 read, 0 created, 0 updated, 5 unchanged" in run(ods, editor)
+    assert snapshot() == before
+    assert AuditEntry.objects.count() == entries
+
+
+def test_a_workbook_saved_as_ods_imports_as_the_xlsx_does(editor, jarva_scene, tmp_path):
+    sheets = {
+        "interventions": [row(resources_hours=40, target_groups="residents;young_people")],
+        "targets": [TARGET],
+        "progress": [["kommun:0180", "R-1", "helger", date(2025, 1, 1), date(2025, 2, 1), 3]],
+    }
+    xlsx = write_book(tmp_path / "ny.xlsx", sheets)
+    ods = saved_as_ods(xlsx, tmp_path / "ny.ods")
+    dry = run(ods, editor, "--dry-run")
+    assert dry.replace("ny.ods", "ny.xlsx") == run(xlsx, editor, "--dry-run")
+    assert "would create 3, update 0, leave 0 unchanged" in dry
+    assert "ny.ods: 3 read, 3 created, 0 updated, 0 unchanged" in run(ods, editor)
+    # the same content as the XLSX: importing that changes nothing
+    assert "ny.xlsx: 3 read, 0 created, 0 updated, 3 unchanged" in run(xlsx, editor)
+    intervention = Intervention.objects.get()
+    assert (intervention.ref, intervention.resources_hours) == ("R-1", 40)
+    assert intervention.target_groups == ["residents", "young_people"]
+    target = intervention.targets.get()
+    assert (target.planned_quantity, target.period_end) == (10, date(2025, 12, 31))
+    assert target.progress.done == 3
+    entry = AuditEntry.objects.get(action="import")
+    assert (entry.changes["file"], entry.changes["format"]) == ("ny.ods", "ods")
+
+
+def test_a_bad_target_row_in_an_ods_names_its_sheet_and_row(editor, jarva_scene, tmp_path):
+    ods = write_ods(
+        tmp_path / "ny.ods",
+        {
+            "interventions": [list(INTERVENTION_COLUMNS), row()],
+            # a blank row first: rows are counted as the spreadsheet shows them
+            "targets": [list(SHEETS["targets"]), [None] * 7, TARGET[:3] + [None] + TARGET[4:]],
+            "progress": [list(SHEETS["progress"])],
+        },
+    )
+    assert "ny.ods, sheet targets, row 3, unit: is required" in refused(ods, editor)
+    assert not Intervention.objects.exists()
+
+
+def test_an_ods_without_the_templates_sheets_is_refused(editor, tmp_path):
+    ods = write_ods(tmp_path / "annat.ods", {"Blad1": [["a", "b"], [1, 2]]})
+    assert "annat.ods: is not the template: the sheet interventions, targets, progress" in (
+        refused(ods, editor)
+    )
+
+
+def test_an_excel_4_macro_sheet_is_refused_like_a_vba_project(editor, tmp_path):
+    good = write_book(tmp_path / "good.xlsx", {})
+    macro = tmp_path / "xlm.xlsx"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(macro, "w") as target:
+        for item in source.infolist():
+            target.writestr(item, source.read(item.filename))
+        target.writestr("xl/macrosheets/sheet1.xml", "<xm:macrosheet/>")
+    assert "xlm.xlsx: is a macro-enabled workbook" in refused(macro, editor)
+
+
+def test_who_may_upload_interventions(editor, make_user):
+    assert InterventionsImport.may_import(editor)
+    assert not InterventionsImport.may_import(make_user("kommun:0180", "viewer"))
+    assert spec_for("interventions").accepted == ("xlsx", "ods", "csv")

@@ -8,7 +8,8 @@ class MappingsConfig(AppConfig):
     verbose_name = _("Mappings")
 
     def ready(self) -> None:
-        from drogscen.core.registry import register_demo_step
+        from drogscen.core.registry import register_demo_step, register_import_kind
         from drogscen.mappings import access  # noqa: F401 - registers the access rules
 
         register_demo_step("mappings", "drogscen.mappings.demo.demo_mappings_ensure", order=30)
+        register_import_kind("mappings", "drogscen.mappings.importing.MappingsImport")

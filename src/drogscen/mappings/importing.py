@@ -1,6 +1,9 @@
 """Import of earlier years' mappings from the old tool (docs/contracts.md#mappings-file):
-CSV (UTF-8, header row) or JSON Lines, one mapping per row, recorded as approved through
-`services.mapping_record_approved`.
+CSV (UTF-8, header row), an XLSX or ODS workbook (its first sheet, the same columns) or
+JSON Lines, one mapping per row, recorded as approved through
+`services.mapping_record_approved`. `MappingsImport` is the kind's spec for the import
+pipeline (docs/architecture.md#import-pipeline), which reads the file with the core
+readers and records the one audit entry.
 
 Every row is checked before anything is written, by the rules a mapping made in the
 system meets (reference year and mapping window, the questionnaire in force for the
@@ -16,32 +19,40 @@ Columns and the questionnaire questions they answer (`ANSWER_COLUMNS`):
     police_methods → police_methods    partners → partner_types    notes → overall_assessment
 
 `near_transit` is `true` or `false`; empty takes the scene's computed nearest station, as
-the mapping form prefills it. In CSV an empty list cell is the answer "none of these"; in
-JSON Lines a missing key or null is no answer and `[]` is "none of these".
+the mapping form prefills it. In CSV and in a workbook an empty list cell is the answer
+"none of these"; in JSON Lines a missing key or null is no answer and `[]` is "none of
+these".
 """
 
 from __future__ import annotations
 
-import csv
 import difflib
-import hashlib
-import io
 import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from drogscen.accounts.models import Organisation
-from drogscen.audit.models import AuditEntry
-from drogscen.audit.recorder import record
 from drogscen.core import access, imports
-from drogscen.core.imports import FieldInvalid, ImportProblem, ImportRejected, ImportResult
+from drogscen.core.imports import (
+    FieldInvalid,
+    ImportFile,
+    ImportProblem,
+    ImportRejected,
+    ImportResult,
+    ImportSpec,
+    Plan,
+    Progress,
+    ProgressCallback,
+    readers,
+    run_import,
+)
 from drogscen.geo.models import LocalPoliceArea
 from drogscen.mappings import services
 from drogscen.mappings.messages import problem_text
@@ -49,9 +60,6 @@ from drogscen.mappings.models import Mapping
 from drogscen.questionnaires.definition import PROBLEM_MESSAGES, ValidationProblem
 from drogscen.questionnaires.services import questionnaire_for_year
 from drogscen.scenes.models import Scene
-
-MAPPING_FILE_TYPES = ("csv", "geojson")  # the sniffer calls any JSON text "geojson"
-MAX_MAPPING_FILE_BYTES = imports.MAX_IMPORT_BYTES
 
 COLUMNS = (
     "scene_ref",
@@ -94,7 +102,8 @@ _YEAR_TEXT = re.compile(r"[0-9]{1,6}")
 @dataclass
 class _Row:
     """One row as read from the file, before any checking. `values` holds the file's
-    columns: CSV cells as text; JSON values as they are (a missing key is absent)."""
+    columns: CSV cells as text, workbook cells in their types (a blank one as ""), JSON
+    values as they are (a missing key is absent)."""
 
     number: int
     where: str
@@ -134,131 +143,144 @@ class _Checked:
         )
 
 
+class MappingsImport(ImportSpec):
+    """Earlier years' mappings, recorded as approved (see the module's docstring)."""
+
+    kind = "mappings"
+    title = gettext_lazy("Mappings")
+    accepted = ("csv", "xlsx", "ods", "jsonl")
+    expected = gettext_lazy("CSV or JSON Lines (or an XLSX or ODS spreadsheet)")
+    audit_model = "mappings.Mapping"
+    description = gettext_lazy(
+        "Earlier years' mappings, recorded as approved: one mapping per row in the columns "
+        "of the mappings file, as CSV, an XLSX or ODS spreadsheet (its first sheet) or JSON "
+        "Lines."
+    )
+
+    @classmethod
+    def may_import(cls, user) -> bool:
+        """Those who record mappings: the editors of a local police area (each row only
+        for a scene of their own area, checked row by row)."""
+        return access.can(user, access.ADD, Mapping)
+
+    def read(self, file: ImportFile) -> list[_Row]:
+        if file.kind == "jsonl":
+            return _json_rows(file)
+        return _table_rows(file)
+
+    def check(
+        self, rows: list[_Row], *, file: ImportFile, by, progress: Progress
+    ) -> list[_Checked]:
+        """Every row checked, then against the other rows; ImportRejected listing all
+        problems when any row has one. With `by` (a user), only scenes that user may
+        record mappings for are accepted; scenes the user cannot see read as unknown."""
+        context = _Context(
+            {ref for row in rows if (ref := _plain_ref(row.values.get("scene_ref")))}, by=by
+        )
+        checked = [_check_row(row, context) for row in progress.over(rows, total=len(rows))]
+        _check_repeats([item for item in checked if not item.problems])
+        if any(item.problems for item in checked):
+            # The stored mappings are compared in `compare`; when the file is refused
+            # anyway they are compared here, so that one attempt lists every problem.
+            _compare_with_stored(_new(checked))
+            raise _rejection(checked, file.label)
+        return checked
+
+    def compare(self, checked: list[_Checked], *, file: ImportFile, by, dry_run: bool) -> Plan:
+        _compare_with_stored(_new(checked))
+        if any(item.problems for item in checked):
+            raise _rejection(checked, file.label)
+        created = [item for item in checked if not item.duplicate and not item.recorded]
+        result = ImportResult(
+            read=len(checked), created=len(created), unchanged=len(checked) - len(created)
+        )
+        return Plan(result=result, data=created)
+
+    def write(self, plan: Plan, *, file: ImportFile, by, progress: Progress) -> None:
+        _write(plan.data, label=file.label, progress=progress)
+
+
 def mappings_import(
-    *, path, dry_run: bool = False, progress: bool | None = None, by=None
+    *,
+    path,
+    by=None,
+    dry_run: bool = False,
+    on_progress: ProgressCallback | None = None,
+    label: str | None = None,
 ) -> ImportResult:
     """Record the file's mappings as approved, in one transaction, all or nothing.
 
     Raises ImportRejected, writing nothing, when the file or any row is unusable.
     `dry_run` checks and counts only. With `by` (a user), only scenes that user may
-    record mappings for are accepted; scenes the user cannot see read as unknown. One
-    audit entry records an import that wrote something (besides the entries of the
-    mappings themselves).
+    record mappings for are accepted. One audit entry records an import that wrote
+    something (besides the entries of the mappings themselves).
     """
-    path = Path(path)
-    label = path.name
-    kind = imports.file_checked(
-        path,
-        label=label,
-        accepted=MAPPING_FILE_TYPES,
-        expected=_("CSV or JSON Lines"),
-        max_bytes=MAX_MAPPING_FILE_BYTES,
-    )
-    try:
-        content = path.read_bytes()
-    except OSError as exc:
-        raise _refused(
-            label, _("cannot be read: %(error)s") % {"error": exc.strerror or exc}
-        ) from None
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise _refused(label, _("is not UTF-8 text")) from None
-    if kind == "csv":
-        file_format, rows = "csv", _read_csv(text, label)
-    else:
-        file_format, rows = "jsonl", _read_json_lines(text, label)
-    checked = _checked(rows, label=label, show_progress=progress, by=by)
-    created = [item for item in checked if not item.duplicate and not item.recorded]
-    result = ImportResult(
-        read=len(rows),
-        created=len(created),
-        updated=0,
-        unchanged=len(rows) - len(created),
+    return run_import(
+        spec=MappingsImport(),
+        path=path,
+        by=by,
         dry_run=dry_run,
+        on_progress=on_progress,
+        label=label,
     )
-    if dry_run or not created:
-        return result
-    with transaction.atomic():
-        _write(created, label=label, show_progress=progress)
-        record(
-            action=AuditEntry.Action.IMPORT,
-            model=Mapping,
-            object_repr=label,
-            changes={
-                "file": label,
-                "format": file_format,
-                "sha256": hashlib.sha256(content).hexdigest(),
-                **result.counts(),
-            },
-        )
-    return result
-
-
-def _refused(label: str, message: str, where: str = "") -> ImportRejected:
-    return ImportRejected([ImportProblem(label, where, message=message)])
-
-
-def line_label(number: int) -> str:
-    """JSON Lines files are located by line number, counted from 1."""
-    return _("line %(number)s") % {"number": number}
 
 
 # --- reading -----------------------------------------------------------------------------
 
 
-def _read_csv(text: str, label: str) -> list[_Row]:
-    """Rows numbered as a spreadsheet shows them (the header is row 1). The delimiter is
-    a comma, or a semicolon when the header has no comma (Excel's CSV in Swedish)."""
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if "," not in first_line and ";" in first_line else ","
-    records: list[tuple[int, list[str]]] = []
-    try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        for number, cells in enumerate(reader, 1):
-            records.append((number, cells))
-    except csv.Error as exc:
-        raise _refused(
-            label,
-            _("cannot be read as CSV: %(error)s") % {"error": exc},
-            imports.row_label(len(records) + 1),
-        ) from None
-    while records and not any(cell.strip() for cell in records[0][1]):
-        records.pop(0)  # blank lines before the header
-    if not records:
-        raise _refused(label, _("is empty"))
-    header_number, header = records[0]
-    names = [_column_name(name) for name in header]
-    _check_header(names, label, imports.row_label(header_number))
-    rows = []
-    for number, cells in records[1:]:
-        if not any(cell.strip() for cell in cells):
-            continue  # an empty line, or a row of empty cells
-        row = _Row(number, imports.row_label(number), {})
-        for index, cell in enumerate(cells):
-            name = names[index] if index < len(names) else ""
-            if name:
-                row.values[name] = cell
-            elif cell.strip():
-                row.problems.append(
-                    (
-                        _("column %(number)s") % {"number": index + 1},
-                        _("has a value but no column name in the header"),
-                    )
-                )
-        if missing := [name for name in names[len(cells) :] if name]:
-            row.problems.append(
-                (missing[0], _("is missing: the row has fewer cells than the header"))
-            )
-            row.unreadable = True
-        rows.append(row)
+def _table_rows(file: ImportFile) -> list[_Row]:
+    """The rows of a CSV or of a workbook's first sheet, numbered as a spreadsheet shows
+    them (the header is row 1, unless blank rows come before it)."""
+    records = _first_sheet(file)
+    names = [name.casefold() for name in records.header]
+    _check_header(names, file.label, imports.row_label(records.header_number))
+    rows = [
+        _table_row(number, cells, names, cells_may_end_early=file.kind != "csv")
+        for number, cells in records.rows
+    ]
     if not rows:
-        raise _refused(label, _("holds no mappings"))
+        raise ImportRejected.of_file(file.label, _("holds no mappings"))
     return rows
 
 
-def _column_name(name: str) -> str:
-    return name.strip().removeprefix("\ufeff").strip().casefold()
+def _first_sheet(file: ImportFile) -> readers.Records:
+    try:
+        sheets = readers.read_records(file.path, label=file.label, kind=file.kind, first_sheet=True)
+    except ImportRejected:
+        # A CSV of nothing but blank lines has no header row: it is empty.
+        if file.kind == "csv" and not readers.read_text(file.path, file.label).strip():
+            raise ImportRejected.of_file(file.label, _("is empty")) from None
+        raise
+    if not sheets:
+        raise ImportRejected.of_file(file.label, _("holds no mappings"))
+    return next(iter(sheets.values()))
+
+
+def _table_row(
+    number: int, cells: list[Any], names: list[str], *, cells_may_end_early: bool
+) -> _Row:
+    """One row under the header. A blank workbook cell reads as an empty CSV cell. A
+    spreadsheet leaves trailing empty cells out; a CSV row that is short of cells is
+    broken and checked no further."""
+    row = _Row(number, imports.row_label(number), {})
+    for index, cell in enumerate(cells):
+        name = names[index] if index < len(names) else ""
+        if name:
+            row.values[name] = "" if cell is None else cell
+        elif not imports.is_blank(cell):
+            row.problems.append(
+                (
+                    _("column %(number)s") % {"number": index + 1},
+                    _("has a value but no column name in the header"),
+                )
+            )
+    missing = [name for name in names[len(cells) :] if name]
+    if cells_may_end_early:
+        row.values.update(dict.fromkeys(missing, ""))
+    elif missing:
+        row.problems.append((missing[0], _("is missing: the row has fewer cells than the header")))
+        row.unreadable = True
+    return row
 
 
 def _check_header(names: list[str], label: str, where: str) -> None:
@@ -284,33 +306,21 @@ def _check_header(names: list[str], label: str, where: str) -> None:
         raise ImportRejected(ImportProblem(label, where, message=message) for message in messages)
 
 
-def _read_json_lines(text: str, label: str) -> list[_Row]:
+def _json_rows(file: ImportFile) -> list[_Row]:
     """One JSON object per line; lines are numbered from 1, blank lines skipped."""
-    # Only "\n" ends a line: str.splitlines() would also split at U+2028 and other
-    # characters that JSON strings may hold unescaped.
-    lines = [(number, line.rstrip("\r")) for number, line in enumerate(text.split("\n"), 1)]
-    lines = [(number, line) for number, line in lines if line.strip()]
-    if not lines:
-        raise _refused(label, _("is empty"))
     rows: list[_Row] = []
-    for index, (number, line) in enumerate(lines):
-        where = line_label(number)
-        try:
-            item = json.loads(line)
-        except RecursionError:
-            item, message = None, _("is not valid JSON: nested too deeply")
-        except ValueError as exc:
-            item, message = None, _("is not valid JSON: %(error)s") % {"error": exc}
-        else:
-            message = None if isinstance(item, dict) else _("must be a JSON object (one mapping)")
-        if message is not None:
+    for index, (number, item, problem) in enumerate(readers.read_json_lines(file.path, file.label)):
+        where = imports.line_label(number)
+        if problem is None and not isinstance(item, dict):
+            problem = _("must be a JSON object (one mapping)")
+        if problem is not None:
             if index == 0:
-                _refuse_json_document(text, label)
-            rows.append(_Row(number, where, {}, [("", message)], unreadable=True))
+                _refuse_json_document(file)
+            rows.append(_Row(number, where, {}, [("", problem)], unreadable=True))
             continue
         row = _Row(number, where, {})
         for key, value in item.items():
-            name = _column_name(key)
+            name = readers.column_name(key).casefold()
             if name in COLUMNS:
                 row.values[name] = value
             else:
@@ -325,15 +335,15 @@ def _read_json_lines(text: str, label: str) -> list[_Row]:
     return rows
 
 
-def _refuse_json_document(text: str, label: str) -> None:
+def _refuse_json_document(file: ImportFile) -> None:
     """A file whose first line is no object but which is one JSON document (an array of
     mappings, a pretty-printed object, GeoJSON) is in the wrong format."""
     try:
-        json.loads(text)
-    except (ValueError, RecursionError):
-        return
-    raise _refused(
-        label, _("is a JSON document, not JSON Lines: write one mapping object per line")
+        readers.read_json_document(file.path, file.label)
+    except ImportRejected:
+        return  # not one document either: its lines' problems are listed
+    raise ImportRejected.of_file(
+        file.label, _("is a JSON document, not JSON Lines: write one mapping object per line")
     )
 
 
@@ -382,34 +392,17 @@ class _Context:
         return self._basic[key]
 
 
-def _checked(
-    rows: list[_Row], *, label: str, show_progress: bool | None, by=None
-) -> list[_Checked]:
-    """Every row checked, then compared with the other rows and the stored mappings;
-    ImportRejected listing all problems when any row has one."""
-    context = _Context(
-        {ref for row in rows if (ref := _plain_ref(row.values.get("scene_ref")))}, by=by
-    )
-    checked = [
-        _check_row(row, context)
-        for row in imports.progress(
-            rows,
-            total=len(rows),
-            desc=_("%(file)s: checking") % {"file": label},
-            show=show_progress,
-        )
-    ]
-    valid = [item for item in checked if not item.problems]
-    _check_repeats(valid)
-    _compare_with_stored([item for item in valid if not item.problems and not item.duplicate])
-    problems = [
+def _new(items: list[_Checked]) -> list[_Checked]:
+    """The rows to compare with the stored mappings: valid, and not a repeat."""
+    return [item for item in items if not item.problems and not item.duplicate]
+
+
+def _rejection(items: list[_Checked], label: str) -> ImportRejected:
+    return ImportRejected(
         ImportProblem(label, item.row.where, name, message)
-        for item in checked
+        for item in items
         for name, message in sorted(item.problems, key=_column_order)
-    ]
-    if problems:
-        raise ImportRejected(problems)
-    return checked
+    )
 
 
 def _column_order(problem: tuple[str, str]) -> int:
@@ -658,11 +651,6 @@ def _text(raw: Any, *, required: bool) -> str:
     return text
 
 
-def _shown(value: Any, limit: int = 40) -> str:
-    shown = repr(value)
-    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
-
-
 def _scene(raw: Any, context: _Context) -> Scene:
     ref = _text(raw, required=True)
     if ref in context.scenes:
@@ -697,7 +685,8 @@ def _year(raw: Any) -> int:
     if isinstance(raw, str) and _YEAR_TEXT.fullmatch(raw.strip()):
         return int(raw.strip())
     raise FieldInvalid(
-        _("must be a year (a whole number such as 2024), not %(value)s") % {"value": _shown(raw)}
+        _("must be a year (a whole number such as 2024), not %(value)s")
+        % {"value": imports.shown(raw)}
     )
 
 
@@ -719,7 +708,8 @@ def _codes(raw: Any) -> list[str] | None:
         items = raw
     else:
         raise FieldInvalid(
-            _("must be a list of codes (an array of texts), not %(value)s") % {"value": _shown(raw)}
+            _("must be a list of codes (an array of texts), not %(value)s")
+            % {"value": imports.shown(raw)}
         )
     return list(dict.fromkeys(code for item in items if (code := _text(item, required=False))))
 
@@ -744,21 +734,18 @@ def _near_transit(raw: Any) -> str | None:
         return None
     if text.casefold() in NEAR_TRANSIT_VALUES:
         return NEAR_TRANSIT_VALUES[text.casefold()]
-    raise FieldInvalid(_("must be true, false or empty, not %(value)s") % {"value": _shown(text)})
+    raise FieldInvalid(
+        _("must be true, false or empty, not %(value)s") % {"value": imports.shown(text)}
+    )
 
 
 # --- writing -----------------------------------------------------------------------------
 
 
-def _write(items: list[_Checked], *, label: str, show_progress: bool | None) -> None:
-    """Inside the caller's transaction; ImportRejected (rolling everything back) when the
-    database refuses what the checks let through: a mapping recorded meanwhile."""
-    for item in imports.progress(
-        items,
-        total=len(items),
-        desc=_("%(file)s: writing") % {"file": label},
-        show=show_progress,
-    ):
+def _write(items: list[_Checked], *, label: str, progress: Progress) -> None:
+    """Inside the pipeline's transaction; ImportRejected (rolling everything back) when
+    the database refuses what the checks let through: a mapping recorded meanwhile."""
+    for item in progress.over(items, total=len(items)):
         try:
             services.mapping_record_approved(
                 scene=item.scene,
@@ -770,14 +757,10 @@ def _write(items: list[_Checked], *, label: str, show_progress: bool | None) -> 
                 source="import",
             )
         except IntegrityError:
-            raise ImportRejected(
-                [
-                    ImportProblem(
-                        label,
-                        item.row.where,
-                        "scene_ref",
-                        _("a mapping of this scene for %(year)s was recorded during the import")
-                        % {"year": item.year},
-                    )
-                ]
+            raise ImportRejected.of_file(
+                label,
+                _("a mapping of this scene for %(year)s was recorded during the import")
+                % {"year": item.year},
+                where=item.row.where,
+                field="scene_ref",
             ) from None

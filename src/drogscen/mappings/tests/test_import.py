@@ -3,15 +3,17 @@ counting rules over them, nothing written on any bad row, re-imports that change
 
 import io
 import json
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import transaction
 from django.utils import timezone, translation
 
 from drogscen.accounts.models import Organisation
 from drogscen.audit.models import AuditEntry
+from drogscen.core.imports import spec_for
 from drogscen.mappings import importing, services
 from drogscen.mappings.counting import year_summary
 from drogscen.mappings.importing import COLUMNS, mappings_import
@@ -558,7 +560,11 @@ def test_only_the_first_50_problems_are_listed(scenes, tmp_path):
         (b"PK\x05\x06" + b"\x00" * 18, "m.csv", "m.csv: is a ZIP archive, not CSV or JSON Lines"),
         (b"PAR1\x00\x00", "m.csv", "is a Parquet file, not CSV or JSON Lines"),
         (b"\x89PNG\r\n\x1a\n\x00\x00", "m.csv", "is of an unrecognised type"),
-        ("scene_ref,year\nJärva,2023\n".encode("latin-1"), "m.csv", "m.csv: is not UTF-8 text"),
+        (
+            "scene_ref,year\nJärva,2023\n".encode("latin-1"),
+            "m.csv",
+            "m.csv, line 2: not UTF-8 text; save the file as UTF-8",
+        ),
         (
             json.dumps({"type": "FeatureCollection", "features": []}, indent=2).encode(),
             "scenes.geojson",
@@ -593,7 +599,7 @@ def test_a_bad_file_is_refused_with_a_message(scenes, tmp_path, content, name, m
 
 
 def test_a_file_over_the_size_limit_is_refused_before_reading(scenes, tmp_path, monkeypatch):
-    monkeypatch.setattr(importing, "MAX_MAPPING_FILE_BYTES", 1024 * 1024)
+    monkeypatch.setattr(importing.MappingsImport, "max_bytes", 1024 * 1024)
     path = write_csv(tmp_path, [open_row(notes="x" * 3000)] * 400)
     assert "mappings.csv: is 1.2 MB, more than the 1 MB this import accepts" in rejected(path)
 
@@ -659,3 +665,169 @@ def test_as_a_user_a_scene_of_another_area_is_refused_and_nothing_written(
     assert "row 2, scene_ref: you may not record mappings for 'S-1'" in problems
     assert "row 3, scene_ref: unknown scene 'S-2'" in problems
     assert "S-3" not in problems
+
+
+# --- spreadsheets, other delimiters, the pipeline -------------------------------------------
+
+ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
+ODS_MANIFEST = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"'
+    ' manifest:version="1.2">'
+    f'<manifest:file-entry manifest:full-path="/" manifest:media-type="{ODS_MIMETYPE}"/>'
+    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+    "</manifest:manifest>"
+)
+
+
+def sheet_rows(rows, columns=COLUMNS):
+    return [list(columns), *([row[name] for name in columns] for row in rows)]
+
+
+def write_xlsx(tmp_path, sheets, name="mappings.xlsx"):
+    """A workbook of {sheet name: rows of cells}; an empty text is a blank cell."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, rows in sheets.items():
+        sheet = workbook.create_sheet(title)
+        for row in rows:
+            sheet.append([None if cell == "" else cell for cell in row])
+    path = tmp_path / name
+    workbook.save(path)
+    return path
+
+
+def write_ods(tmp_path, sheets, name="mappings.ods"):
+    """An OpenDocument spreadsheet written by hand (no ODS writer is installed): the
+    `mimetype` entry first and uncompressed, the manifest, and the sheets as text cells."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    def cell(value):
+        if value == "":
+            return "<table:table-cell/>"
+        paragraphs = "".join(f"<text:p>{escape(line)}</text:p>" for line in value.split("\n"))
+        return f'<table:table-cell office:value-type="string">{paragraphs}</table:table-cell>'
+
+    tables = "".join(
+        f'<table:table table:name="{escape(title)}">'
+        + "".join(
+            "<table:table-row>" + "".join(map(cell, row)) + "</table:table-row>" for row in rows
+        )
+        + "</table:table>"
+        for title, rows in sheets.items()
+    )
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+        ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+        ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        f"<office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body>"
+        "</office:document-content>"
+    )
+    path = tmp_path / name
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), ODS_MIMETYPE, zipfile.ZIP_STORED)
+        archive.writestr("META-INF/manifest.xml", ODS_MANIFEST)
+        archive.writestr("content.xml", content)
+    return path
+
+
+def recorded():
+    """The imported mappings as a user sees them, whatever file they came from."""
+    return sorted(
+        (
+            m.scene.ref,
+            m.year,
+            m.status,
+            m.mapped_on,
+            m.lead_local_police_area.name,
+            sorted(o.code for o in m.participants.all()),
+            m.answers,
+        )
+        for m in Mapping.objects.select_related("scene", "lead_local_police_area")
+    )
+
+
+ROWS = [
+    open_row("S-1", notes="Första raden.\nAndra raden."),
+    closed_row("S-3"),
+    open_row("S-2", lead_lpo="", participants="lpo:solna", near_transit=""),
+]
+
+
+@pytest.mark.parametrize(("writer", "name"), [(write_xlsx, "m.xlsx"), (write_ods, "m.ods")])
+def test_a_spreadsheet_imports_to_what_the_same_csv_does(scenes, tmp_path, writer, name):
+    # A second, empty sheet (as spreadsheet tools add) is not read.
+    path = writer(tmp_path, {"Kartläggningar": sheet_rows(ROWS), "Blad2": []}, name=name)
+    assert f"{name}: 3 read, 3 created, 0 updated, 0 unchanged" in run_import(path)
+    from_sheet = recorded()
+    (entry,) = import_entries()
+    assert entry.changes["format"] == name.rsplit(".", 1)[1]
+
+    # Blank list cells are "none of these" and the blank lead is the scene's own area,
+    # as in CSV: the CSV of the same rows is that very content, and the sheet again too.
+    assert "3 read, 0 created, 0 updated, 3 unchanged" in run_import(write_csv(tmp_path, ROWS))
+    assert "3 read, 0 created, 0 updated, 3 unchanged" in run_import(path)
+    assert recorded() == from_sheet and len(import_entries()) == 1
+    assert mapping("S-1").answers["overall_assessment"] == "Första raden.\nAndra raden."
+    assert mapping("S-2").lead_local_police_area.name == "Solna"
+
+
+def test_a_csv_and_a_spreadsheet_of_the_same_rows_record_the_same_mappings(scenes, tmp_path):
+    with transaction.atomic():
+        run_import(write_csv(tmp_path, ROWS))
+        from_csv = recorded()
+        transaction.set_rollback(True)
+    assert not Mapping.objects.exists()
+    run_import(write_ods(tmp_path, {"Blad1": sheet_rows(ROWS)}))
+    assert recorded() == from_csv
+
+
+def test_a_workbook_may_hold_numbers_dates_and_booleans_in_their_own_types(scenes, tmp_path):
+    row = open_row("S-1")
+    cells = sheet_rows([row])
+    typed = {"year": 2023, "mapped_on": datetime(2023, 11, 15), "near_transit": True}
+    cells[1] = [typed.get(name, row[name]) for name in COLUMNS]
+    path = write_xlsx(tmp_path, {"Blad1": cells})
+    assert "1 read, 1 created" in run_import(path)
+    assert "1 read, 0 created, 0 updated, 1 unchanged" in run_import(write_csv(tmp_path, [row]))
+
+
+def test_a_bad_spreadsheet_row_is_located_by_its_row_number(scenes, tmp_path):
+    # A blank row above the header: the rows are numbered as the spreadsheet shows them.
+    rows = [[""], *sheet_rows([closed_row(), open_row("S-1", symptoms="smelly")])]
+    err = rejected(write_xlsx(tmp_path, {"Blad1": rows}, name="m.xlsx"))
+    (line,) = err.splitlines()
+    assert line.startswith("m.xlsx, row 4, symptoms: smelly is not one of the options")
+    columns = [name for name in COLUMNS if name != "notes"]
+    err = rejected(write_ods(tmp_path, {"Blad1": sheet_rows([closed_row()], columns)}))
+    assert err.splitlines() == ["mappings.ods, row 1: the header lacks the columns notes"]
+
+
+def test_a_tab_separated_csv_is_read(scenes, tmp_path):
+    path = write_csv(tmp_path, ROWS, name="mappings.tsv", delimiter="\t")
+    assert "mappings.tsv: 3 read, 3 created" in run_import(path)
+    assert mapping("S-1").answers["symptoms"] == ["discomfort", "crime_hotspot", "public_avoids"]
+
+
+def test_the_import_reports_its_progress(scenes, tmp_path):
+    reports = []
+    result = mappings_import(
+        path=write_csv(tmp_path, ROWS), on_progress=lambda *r: reports.append(r)
+    )
+    assert result.created == 3
+    assert reports[-1] == (3, 3)
+
+
+def test_mappings_are_an_import_kind_for_those_who_record_mappings(people, make_user):
+    spec = spec_for("mappings")
+    assert isinstance(spec, importing.MappingsImport)
+    assert spec.may_import(people["editor"]) and spec.may_import(people["manager"])
+    assert spec.may_import(make_user(superuser=True))
+    # A municipality, a partner or a police area's viewer records no mappings.
+    for name in ("city", "region"):
+        assert not spec.may_import(people[name])
+    assert not spec.may_import(make_user("lpo:jarva", "viewer"))

@@ -813,6 +813,27 @@ def test_a_tab_separated_csv_is_read(scenes, tmp_path):
     assert mapping("S-1").answers["symptoms"] == ["discomfort", "crime_hotspot", "public_avoids"]
 
 
+def test_excel_unicode_text_is_read(scenes, tmp_path):
+    # Excel's "Unicode text": UTF-16 with a byte order mark, tab-separated.
+    text = csv_text(ROWS, delimiter="\t")
+    path = write(tmp_path, b"\xff\xfe" + text.encode("utf-16-le"), "mappings.txt")
+    assert "mappings.txt: 3 read, 3 created" in run_import(path)
+    assert mapping("S-3").answers["overall_assessment"] == closed_row()["notes"]
+
+
+def test_a_refused_file_lists_row_problems_and_differences_from_stored_mappings_at_once(
+    scenes, tmp_path
+):
+    run_import(write_csv(tmp_path, [open_row("S-1")]))
+    rows = [open_row("S-1", notes="Lugnare nu."), closed_row("S-3", symptoms="smelly")]
+    lines = rejected(write_csv(tmp_path, rows, name="new.csv")).splitlines()
+    assert [line.split(":")[0] for line in lines] == [
+        "new.csv, row 2, scene_ref",
+        "new.csv, row 3, symptoms",
+    ]
+    assert "differs in notes; correct it in the system instead" in lines[0]
+
+
 def test_the_import_reports_its_progress(scenes, tmp_path):
     reports = []
     result = mappings_import(

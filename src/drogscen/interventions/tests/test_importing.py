@@ -353,13 +353,18 @@ def test_a_workbook_that_is_not_the_template(editor, tmp_path):
     )
 
 
-def test_macro_enabled_and_corrupt_files_are_refused(editor, tmp_path):
-    good = write_book(tmp_path / "good.xlsx", {})
-    macro = tmp_path / "makro.xlsm"
-    with zipfile.ZipFile(good) as source, zipfile.ZipFile(macro, "w") as target:
+def with_part(workbook, path, name: str, content: bytes):
+    """A copy of the workbook with one more part (e.g. a macro project)."""
+    with zipfile.ZipFile(workbook) as source, zipfile.ZipFile(path, "w") as target:
         for item in source.infolist():
             target.writestr(item, source.read(item.filename))
-        target.writestr("xl/vbaProject.bin", b"\x00" * 64)
+        target.writestr(name, content)
+    return path
+
+
+def test_macro_enabled_and_corrupt_files_are_refused(editor, tmp_path):
+    good = write_book(tmp_path / "good.xlsx", {})
+    macro = with_part(good, tmp_path / "makro.xlsm", "xl/vbaProject.bin", b"\x00" * 64)
     assert "macro-enabled workbook" in refused(macro, editor)
     corrupt = tmp_path / "trasig.xlsx"
     corrupt.write_bytes(good.read_bytes()[:300])
@@ -595,11 +600,7 @@ def test_an_ods_without_the_templates_sheets_is_refused(editor, tmp_path):
 
 def test_an_excel_4_macro_sheet_is_refused_like_a_vba_project(editor, tmp_path):
     good = write_book(tmp_path / "good.xlsx", {})
-    macro = tmp_path / "xlm.xlsx"
-    with zipfile.ZipFile(good) as source, zipfile.ZipFile(macro, "w") as target:
-        for item in source.infolist():
-            target.writestr(item, source.read(item.filename))
-        target.writestr("xl/macrosheets/sheet1.xml", "<xm:macrosheet/>")
+    macro = with_part(good, tmp_path / "xlm.xlsx", "xl/macrosheets/sheet1.xml", b"<xm:macrosheet/>")
     assert "xlm.xlsx: is a macro-enabled workbook" in refused(macro, editor)
 
 
@@ -607,3 +608,20 @@ def test_who_may_upload_interventions(editor, make_user):
     assert InterventionsImport.may_import(editor)
     assert not InterventionsImport.may_import(make_user("kommun:0180", "viewer"))
     assert spec_for("interventions").accepted == ("xlsx", "ods", "csv")
+
+
+def test_progress_draws_a_bar_and_keeps_the_summary(editor, jarva_scene, tmp_path):
+    path = write_book(tmp_path / "ny.xlsx", {"interventions": [row()], "targets": [TARGET]})
+    out, err = io.StringIO(), io.StringIO()
+    with translation.override("en"):
+        call_command(
+            "import_interventions",
+            str(path),
+            "--progress",
+            "--as",
+            editor.username,
+            stdout=out,
+            stderr=err,
+        )
+    assert "ny.xlsx: 2 read, 2 created, 0 updated, 0 unchanged." in out.getvalue()
+    assert "ny.xlsx" in err.getvalue()  # the bar, named by the file

@@ -4,10 +4,9 @@ the load with the file and the line or feature named; nothing is written then.""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -18,6 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from drogscen.core import geo
+from drogscen.core.imports import ImportProblem, ImportRejected, readers
 from drogscen.geo.models import District, DistrictBoundary, LocalPoliceArea, Municipality, Station
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -34,13 +34,14 @@ STATIONS_FILE = "stationer_stockholm.geojson"
 STOCKHOLM_CODE = "0180"
 
 
-class ReferenceDataError(ValueError):
-    """A broken reference file: `where` is "file", "line N" or "feature N" (features are
-    counted from 1, as people count), in the active language like the message."""
+class ReferenceDataError(ImportRejected):
+    """A broken reference file, refused like an import file: `where` is "file", "line N"
+    or "feature N" (features are counted from 1, as people count), in the active language
+    like the message; shown as "FILE, WHERE: MESSAGE"."""
 
     def __init__(self, path: Path | str, where: str, message: str) -> None:
         self.path, self.where, self.message = str(path), where, message
-        super().__init__(f"{Path(path).name}, {where}: {message}")
+        super().__init__([ImportProblem(Path(path).name, where, message=message)])
 
 
 def _in_file() -> str:
@@ -74,24 +75,23 @@ class LoadSummary:
         return bool(self.created or self.updated)
 
 
-def _read_text(path: Path) -> str:
-    """The file as UTF-8 text; another encoding (a CSV saved as Latin-1 from a
-    spreadsheet) is named with the line of the first character that is not UTF-8."""
+def _read[T](path: Path, read: Callable[[str], T]) -> T:
+    """What a core reader reads from the file (given its name), its refusal as a
+    ReferenceDataError naming the file and the line."""
     if not path.is_file():
         raise ReferenceDataError(path, _in_file(), _("file is missing"))
-    content = path.read_bytes()
     try:
-        return content.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = content.count(b"\n", 0, exc.start) + 1
-        raise ReferenceDataError(
-            path, _at_line(line), _("not UTF-8 text; save the file as UTF-8")
-        ) from exc
+        return read(path.name)
+    except ReferenceDataError:
+        raise
+    except ImportRejected as exc:
+        problem = exc.problems[0]
+        raise ReferenceDataError(path, problem.where or _in_file(), problem.message) from None
 
 
 def _read_features(path: Path) -> list[tuple[int, dict[str, Any]]]:
     """The features with their numbers, counted from 1."""
-    text = _read_text(path)
+    text = _read(path, lambda label: readers.read_text(path, label))
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -109,23 +109,16 @@ def _read_features(path: Path) -> list[tuple[int, dict[str, Any]]]:
     return list(enumerate(features, start=1))
 
 
-def _read_csv(path: Path, required: list[str]) -> list[tuple[int, dict[str, str]]]:
-    text = _read_text(path)
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    try:
-        missing = [name for name in required if name not in (reader.fieldnames or [])]
-        if missing:
-            raise ReferenceDataError(
-                path,
-                _at_line(1),
-                _("missing columns: %(columns)s") % {"columns": ", ".join(missing)},
-            )
-        # Line 1 is the header.
-        return [(number, row) for number, row in enumerate(reader, start=2)]
-    except csv.Error as exc:
+def _read_csv(path: Path, required: list[str]) -> list[tuple[int, dict[str, Any]]]:
+    """The rows by column name with their line numbers (the header is line 1)."""
+    records = _read(path, lambda label: readers.read_records(path, label=label, kind="csv")[""])
+    if missing := [name for name in required if name not in records.header]:
         raise ReferenceDataError(
-            path, _at_line(reader.line_num), _("not valid CSV: %(error)s") % {"error": exc}
-        ) from exc
+            path,
+            _at_line(records.header_number),
+            _("missing columns: %(columns)s") % {"columns": ", ".join(missing)},
+        )
+    return [(number, row) for number, row, _extra in records.named()]
 
 
 def _date(path: Path, line: int, column: str, value: str, *, optional: bool) -> date | None:
@@ -141,6 +134,18 @@ def _date(path: Path, line: int, column: str, value: str, *, optional: bool) -> 
             _("column %(column)s: %(value)r is not an ISO date (YYYY-MM-DD)")
             % {"column": column, "value": value},
         ) from exc
+
+
+def _named_period(path: Path, line: int, row: dict[str, Any]) -> tuple[str, date, date | None]:
+    """A row's name and the period it is valid (valid_to empty: still valid)."""
+    name = (row["name"] or "").strip()
+    if not name:
+        raise ReferenceDataError(path, _at_line(line), _("column name is empty"))
+    valid_from = _date(path, line, "valid_from", row["valid_from"], optional=False)
+    valid_to = _date(path, line, "valid_to", row["valid_to"], optional=True)
+    if valid_to and valid_to < valid_from:
+        raise ReferenceDataError(path, _at_line(line), _("valid_to is before valid_from"))
+    return name, valid_from, valid_to
 
 
 def _polygon(path: Path, number: int, feature: dict[str, Any]) -> dict[str, Any]:
@@ -227,13 +232,7 @@ def load_districts(data_dir: Path, summary: LoadSummary) -> dict[str, District]:
     rows = _read_csv(path, ["name", "valid_from", "valid_to", "predecessors", "successor"])
     districts: dict[str, District] = {}
     for line, row in rows:
-        name = (row["name"] or "").strip()
-        if not name:
-            raise ReferenceDataError(path, _at_line(line), _("column name is empty"))
-        valid_from = _date(path, line, "valid_from", row["valid_from"], optional=False)
-        valid_to = _date(path, line, "valid_to", row["valid_to"], optional=True)
-        if valid_to and valid_to < valid_from:
-            raise ReferenceDataError(path, _at_line(line), _("valid_to is before valid_from"))
+        name, valid_from, valid_to = _named_period(path, line, row)
         districts[name] = _save(
             District, {"name": name}, {"valid_from": valid_from, "valid_to": valid_to}, summary
         )
@@ -286,11 +285,7 @@ def load_police_areas(
     rows = _read_csv(path, [*columns, "stockholm_districts", "confidence"])
     areas: dict[str, tuple[LocalPoliceArea, set[str], set[str]]] = {}
     for line, row in rows:
-        name = (row["name"] or "").strip()
-        if not name:
-            raise ReferenceDataError(path, _at_line(line), _("column name is empty"))
-        valid_from = _date(path, line, "valid_from", row["valid_from"], optional=False)
-        valid_to = _date(path, line, "valid_to", row["valid_to"], optional=True)
+        name, valid_from, valid_to = _named_period(path, line, row)
         codes = {c.strip() for c in (row["municipalities"] or "").split(";") if c.strip()}
         names = {n.strip() for n in (row["stockholm_districts"] or "").split(";") if n.strip()}
         if unknown := sorted(codes - municipalities.keys()):

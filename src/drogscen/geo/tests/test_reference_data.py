@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from drogscen.accounts.models import Organisation
-from drogscen.geo import lookups
+from drogscen.core.imports import ImportRejected
+from drogscen.geo import loaders, lookups
 from drogscen.geo.loaders import DATA_DIR, ReferenceDataError, reference_data_load
 from drogscen.geo.models import District, LocalPoliceArea, Municipality, Station
 
@@ -270,3 +271,44 @@ def test_vectorised_lookup_equals_one_by_one(points):
     together = lookups.municipalities_at(lon, lat)
     one_by_one = [lookups.municipalities_at([x], [y])[0] for x, y in points]
     assert together == one_by_one
+
+
+# --- reading the files: the import pipeline's readers --------------------------------------
+
+
+def test_a_csv_saved_by_excel_as_unicode_text_or_utf8_with_a_bom_loads_the_same(data_copy):
+    path = data_copy / "stadsdelsforvaltningar.csv"
+    text = path.read_text(encoding="utf-8")
+    # Excel's "Unicode text": UTF-16 with a byte order mark, cells separated by tabs.
+    path.write_bytes(b"\xff\xfe" + text.replace(",", "\t").encode("utf-16-le"))
+    assert not reference_data_load(data_dir=data_copy, refresh=True).changed
+    # Excel's "CSV UTF-8": a byte order mark before the header.
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    assert not reference_data_load(data_dir=data_copy, refresh=True).changed
+
+
+def test_a_missing_column_is_named_as_one_refusal_of_the_file(data_copy):
+    path = data_copy / "lokalpolisomraden.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join(line.rsplit(",", 1)[0] for line in lines) + "\n", encoding="utf-8")
+    with pytest.raises(ImportRejected) as excinfo:
+        reference_data_load(data_dir=data_copy)
+    assert isinstance(excinfo.value, ReferenceDataError)
+    assert str(excinfo.value) == "lokalpolisomraden.csv, line 1: missing columns: confidence"
+    (problem,) = excinfo.value.problems
+    assert (problem.file, problem.where) == ("lokalpolisomraden.csv", "line 1")
+
+
+@settings(max_examples=60, deadline=None)
+@given(content=st.binary(max_size=200) | st.text(max_size=200).map(str.encode))
+def test_any_csv_content_is_read_or_refused_naming_the_file(tmp_path_factory, content):
+    path = tmp_path_factory.mktemp("csv") / "stadsdelsforvaltningar.csv"
+    path.write_bytes(content)
+    with translation.override("en"):
+        try:
+            rows = loaders._read_csv(path, ["name"])
+        except ReferenceDataError as exc:
+            assert str(exc).startswith("stadsdelsforvaltningar.csv, ")
+            assert exc.where == "file" or exc.where.startswith(("line ", "row "))
+            return
+    assert all(isinstance(number, int) and "name" in row for number, row in rows)

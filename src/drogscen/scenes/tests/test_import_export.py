@@ -454,18 +454,42 @@ def test_properties_from_an_export_are_ignored_and_an_lpo_is_matched_without_cas
 # --- GeoPackage ---------------------------------------------------------------------------
 
 
-def gpkg_in(crs, tmp_path, scenes_path, name="scenes-3006.gpkg"):
-    """The exported GeoPackage rewritten in another CRS, as another GIS would save it."""
+def reprojected(scenes_path, crs):
+    """The exported GeoPackage's geometry (WKB) in another CRS, its columns and names."""
     meta, _, geometries, field_data = pyogrio.raw.read(scenes_path)
     shapes = [
         geo.project(shapely.from_wkb(wkb), source=geo.WGS84, target=crs) for wkb in geometries
     ]
+    return np.array([shapely.to_wkb(s) for s in shapes], dtype=object), field_data, meta["fields"]
+
+
+def closed_in_sodertalje(scene_factory):
+    """A closed scene: its closed_on and close_reason must survive the round trips."""
+    return scene_factory(
+        "T-1",
+        lpo="sodertalje",
+        lon=SODERTALJE[0],
+        lat=SODERTALJE[1],
+        closed_on=date(2024, 1, 31),
+        close_reason="other",
+    )
+
+
+def exported_gpkg(tmp_path):
+    path = tmp_path / "scenes.gpkg"
+    run_export("--format", "gpkg", "--out", str(path))
+    return path
+
+
+def gpkg_in(crs, tmp_path, scenes_path, name="scenes-3006.gpkg"):
+    """The exported GeoPackage rewritten in another CRS, as another GIS would save it."""
+    geometry, field_data, fields = reprojected(scenes_path, crs)
     path = tmp_path / name
     pyogrio.raw.write(
         str(path),
-        np.array([shapely.to_wkb(s) for s in shapes], dtype=object),
+        geometry,
         field_data,
-        list(meta["fields"]),
+        list(fields),
         layer="scenes",
         driver="GPKG",
         geometry_type="MultiPolygon",
@@ -477,16 +501,8 @@ def gpkg_in(crs, tmp_path, scenes_path, name="scenes-3006.gpkg"):
 def test_geopackage_round_trip_in_wgs84_and_sweref_changes_nothing(tmp_path, scene_factory):
     scene_factory("J-1")
     scene_factory("S-1", lpo="solna", lon=SOLNA[0], lat=SOLNA[1])
-    scene_factory(
-        "T-1",
-        lpo="sodertalje",
-        lon=SODERTALJE[0],
-        lat=SODERTALJE[1],
-        closed_on=date(2024, 1, 31),
-        close_reason="other",
-    )
-    exported = tmp_path / "scenes.gpkg"
-    run_export("--format", "gpkg", "--out", str(exported))
+    closed_in_sodertalje(scene_factory)
+    exported = exported_gpkg(tmp_path)
     info = pyogrio.read_info(exported)
     assert (info["crs"], info["features"], info["geometry_type"]) == (
         "EPSG:4326",
@@ -520,8 +536,7 @@ def test_geopackage_round_trip_in_wgs84_and_sweref_changes_nothing(tmp_path, sce
 
 def test_a_geopackage_in_sweref_creates_scenes_in_wgs84(tmp_path, scene_factory):
     scene_factory("J-1", size_m=50)
-    exported = tmp_path / "scenes.gpkg"
-    run_export("--format", "gpkg", "--out", str(exported))
+    exported = exported_gpkg(tmp_path)
     in_sweref = gpkg_in(geo.SWEREF99TM, tmp_path, exported)
     Scene.objects.all().delete()  # superuser-only in the app; here: start empty
 
@@ -580,18 +595,15 @@ def test_a_sqlite_file_that_is_no_geopackage_is_refused(tmp_path):
 def zipped_shapefile_in(crs, tmp_path, scenes_path, name="scenes.zip", *, leave_out=()):
     """The exported GeoPackage saved as a zipped shapefile in another CRS, as a GIS would
     (field names cut to 10 characters); `leave_out` drops parts (e.g. ".dbf") from the ZIP."""
-    meta, _, geometries, field_data = pyogrio.raw.read(scenes_path)
-    shapes = [
-        geo.project(shapely.from_wkb(wkb), source=geo.WGS84, target=crs) for wkb in geometries
-    ]
+    geometry, field_data, fields = reprojected(scenes_path, crs)
     directory = tmp_path / "shapefile"
     directory.mkdir()
     with pytest.warns(RuntimeWarning, match="Normalized/laundered field name"):
         pyogrio.raw.write(
             str(directory / "scenes.shp"),
-            np.array([shapely.to_wkb(s) for s in shapes], dtype=object),
+            geometry,
             field_data,
-            list(meta["fields"]),
+            list(fields),
             driver="ESRI Shapefile",
             geometry_type="MultiPolygon",
             crs=crs,
@@ -606,16 +618,8 @@ def zipped_shapefile_in(crs, tmp_path, scenes_path, name="scenes.zip", *, leave_
 
 def test_a_zipped_shapefile_in_sweref_imports_like_the_geopackage(tmp_path, scene_factory):
     scene_factory("J-1", size_m=50)
-    scene_factory(
-        "T-1",
-        lpo="sodertalje",
-        lon=SODERTALJE[0],
-        lat=SODERTALJE[1],
-        closed_on=date(2024, 1, 31),
-        close_reason="other",
-    )
-    exported = tmp_path / "scenes.gpkg"
-    run_export("--format", "gpkg", "--out", str(exported))
+    closed_in_sodertalje(scene_factory)
+    exported = exported_gpkg(tmp_path)
     shapefile = zipped_shapefile_in(geo.SWEREF99TM, tmp_path, exported)
     assert sniff_file_type(shapefile) == "shapefile"
     before = state()
@@ -651,8 +655,7 @@ def test_a_zip_without_a_shapefile_is_refused_naming_the_file(tmp_path):
 
 def test_a_zipped_shapefile_without_its_attribute_table_is_refused(tmp_path, scene_factory):
     scene_factory("J-1")
-    exported = tmp_path / "scenes.gpkg"
-    run_export("--format", "gpkg", "--out", str(exported))
+    exported = exported_gpkg(tmp_path)
     shapefile = zipped_shapefile_in(geo.SWEREF99TM, tmp_path, exported, leave_out=(".dbf",))
     before = state()
     assert rejected(shapefile).strip() == (

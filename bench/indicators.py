@@ -125,7 +125,8 @@ def time_imports(csv_path: Path, parquet_path: Path, label: str) -> None:
         elapsed_again = time.perf_counter() - t0
         print(
             f"(a) import {path.suffix[1:]:>7} into {label:<10}: {elapsed:6.2f} s "
-            f"({result.read:,} rows, {result.inserted:,} inserted, {result.skipped:,} outside "
+            f"({result.read:,} rows, {result.created:,} inserted, "
+            f"{result.details['skipped']:,} outside "
             f"the county); the same file again {elapsed_again:5.2f} s "
             f"({again.unchanged:,} unchanged)",
             flush=True,

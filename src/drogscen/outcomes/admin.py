@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from drogscen.core.admin import ScopedModelAdmin, admin_site
+from drogscen.outcomes import recompute
 from drogscen.outcomes.models import Category, CrimeCode, SurveyIndicator
 
 
@@ -26,9 +27,7 @@ class CrimeCodeForm(forms.ModelForm):
 
 def _recompute_after_commit() -> None:
     """Queued in the admin's transaction: the task exists exactly when the change does."""
-    from drogscen.outcomes.importing import schedule_recompute
-
-    schedule_recompute(scene_ids=None, reason="crime codes")
+    recompute.schedule_recompute(scene_ids=None, reason="crime codes")
 
 
 class CrimeCodeAdmin(ScopedModelAdmin):

@@ -8,7 +8,11 @@ class OutcomesConfig(AppConfig):
     verbose_name = _("Outcomes at the scenes")
 
     def ready(self) -> None:
-        from drogscen.core.registry import register_demo_step, register_reference_step
+        from drogscen.core.registry import (
+            register_demo_step,
+            register_import_kind,
+            register_reference_step,
+        )
         from drogscen.outcomes import (
             access,  # noqa: F401 - registers the access rules
             signals,  # noqa: F401 - recompute after geometry changes
@@ -18,3 +22,9 @@ class OutcomesConfig(AppConfig):
             "outcome_defaults", "drogscen.outcomes.defaults.outcome_defaults_ensure", order=50
         )
         register_demo_step("outcomes", "drogscen.outcomes.demo.demo_outcomes_ensure", order=50)
+        for kind, spec in (
+            ("events", "EventsImport"),
+            ("counts", "CountsImport"),
+            ("survey", "SurveyImport"),
+        ):
+            register_import_kind(kind, f"drogscen.outcomes.importing.{spec}")

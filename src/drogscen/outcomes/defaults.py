@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from drogscen.outcomes import recompute
 from drogscen.outcomes.models import CrimeCode, CrimeEvent, SurveyIndicator
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -50,7 +51,5 @@ def outcome_defaults_ensure(*, refresh: bool = False) -> int:
         code_changes = sum(_ensure(CrimeCode, codes, refresh=refresh))
         indicator_changes = sum(_ensure(SurveyIndicator, indicators, refresh=refresh))
         if code_changes and CrimeEvent.objects.exists():
-            from drogscen.outcomes.importing import schedule_recompute
-
-            schedule_recompute(scene_ids=None, reason="crime codes")
+            recompute.schedule_recompute(scene_ids=None, reason="crime codes")
     return code_changes + indicator_changes

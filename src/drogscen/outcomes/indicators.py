@@ -17,16 +17,15 @@ Rules the stored figures follow:
   import reports that conflict).
 * Rates per hectare use ``zone_areas_m2`` on each scene's current geometry.
 
-Recomputation runs as a background task (``outcomes.tasks``) after an import, a
-geometry change or a change of the code mapping; ``drogscen recompute_indicators`` does
-the whole county from scratch.
+Recomputation runs as a background task (``outcomes.tasks``, queued by
+``outcomes.recompute``) after an import, a geometry change or a change of the code
+mapping; ``drogscen recompute_indicators`` does the whole county from scratch.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import logging
 from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
@@ -47,8 +46,6 @@ from drogscen.outcomes.models import (
     Indicator,
 )
 from drogscen.scenes.models import SceneGeometryVersion
-
-logger = logging.getLogger(__name__)
 
 CATEGORY_OF_ID = {number: value for value, number in CATEGORY_IDS.items()}
 RING_M = counting.RING_DISTANCES_M[1]
@@ -338,22 +335,6 @@ def scenes_around(scene_ids: Iterable[int]) -> set[int]:
     tree = shapely.STRtree(geoms)
     _, hits = tree.query(geoms[own], predicate="dwithin", distance=RING_M)
     return wanted | {versions[i].scene_id for i in np.unique(hits)}
-
-
-def schedule_recompute(
-    *, scene_ids: Sequence[int] | None = None, reason: str, with_neighbours: bool = False
-) -> None:
-    """Queue a recomputation as a background task (the immediate backend in tests runs
-    it at once): those scenes (and, ``with_neighbours``, the scenes whose rings they
-    reach), or the whole county when ``scene_ids`` is None. The task row is written in
-    the caller's transaction, so it exists exactly when the change it follows does."""
-    from drogscen.outcomes.tasks import recompute_indicators_task
-
-    ids = None if scene_ids is None else sorted({int(pk) for pk in scene_ids})
-    if ids == []:
-        return
-    logger.info("indicator recomputation queued (%s): %s", reason, ids or "whole county")
-    recompute_indicators_task.enqueue(scene_ids=ids, reason=reason, with_neighbours=with_neighbours)
 
 
 # --------------------------------------------------------------------------- areas

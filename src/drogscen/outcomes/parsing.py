@@ -1,14 +1,15 @@
-"""Reading and checking the outcome files (docs/contracts.md#file-formats): crime events,
-aggregated counts, youth signals and survey results, into normalised pandas frames plus
-the problems found, each naming file, row and column.
+"""Checking the outcome files (docs/contracts.md#file-formats): crime events, aggregated
+counts, youth signals and survey results, read by the pipeline's ``read_table``
+(``core/imports/readers.py``), into normalised pandas frames plus the problems found,
+each naming file, row and column.
 
-No models and no database here (only the shared problem types and gettext): the
-services in ``outcomes/importing.py`` look up scenes, codes and indicators and write.
+No models and no database here (only the shared problem types and gettext): the specs
+in ``outcomes/importing.py`` look up scenes, codes and indicators and write.
 
 Everything is vectorised (a police extract has a million rows): a value is checked by
 column, never in a Python loop over rows. Rows are numbered as a spreadsheet shows
-them — the header is row 1, the first data row row 2 (Parquet and GeoPackage files
-have no header row, so their first row is row 1).
+them — the header is row 1, the first data row row 2 (Parquet, GeoPackage, shapefile
+and JSON Lines files have no header row, so their first row is row 1).
 
 Crime events (``event_id, occurred_at, crime_code, x, y``):
 
@@ -27,13 +28,10 @@ Crime events (``event_id, occurred_at, crime_code, x, y``):
 
 from __future__ import annotations
 
-import csv
 import io
-import os
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -44,6 +42,7 @@ from pyproj.exceptions import CRSError
 
 from drogscen.core import imports
 from drogscen.core.imports import ImportProblem, ImportRejected
+from drogscen.core.imports.readers import Table, _blank  # the readers' test of a blank cell
 
 EVENT_COLUMNS = ("event_id", "occurred_at", "crime_code", "x", "y")
 COUNT_COLUMNS = ("scene_ref", "year", "zone", "category", "count")
@@ -57,8 +56,8 @@ MAX_CRIME_CODE = 16  # CrimeEvent.crime_code
 EARLIEST_YEAR = 1990  # counts and surveys: older figures are a typo
 # SWEREF 99 TM over Sweden and its waters (the projection's area of use, rounded out).
 SWEDEN_3006 = (180_000.0, 6_090_000.0, 1_090_000.0, 7_700_000.0)
-EVENT_FILE_TYPES = ("csv", "parquet", "gpkg")
-TABLE_FILE_TYPES = ("csv", "xlsx")
+EVENT_FILE_TYPES = ("csv", "parquet", "gpkg", "shapefile", "jsonl")
+TABLE_FILE_TYPES = ("csv", "xlsx", "ods")
 MAX_EVENT_FILE_BYTES = 1024 * 1024 * 1024  # 1 GB: a million events are ~60 MB as CSV
 
 # Written for RE2 as well as re ([0-9] and " " rather than \d and \s), so that pandas
@@ -70,163 +69,24 @@ _TIME_PART = re.compile(r"[0-9]{1,2}:[0-9]{2}")
 # --------------------------------------------------------------------------- files
 
 
-@dataclass
-class Table:
-    """A file's rows as read: CSV/XLSX cells as text ('' when blank), Parquet and
-    GeoPackage columns in their own types. ``first_row`` is the number of frame row 0."""
-
-    frame: pd.DataFrame
-    kind: str
-    label: str
-    first_row: int
-    crs: str | None = None  # a GeoPackage layer's own coordinate system
-
-
-def _refuse(label: str, message: str, where: str = "", column: str = "") -> ImportRejected:
-    return ImportRejected([ImportProblem(label, where, column, message)])
-
-
-def read_table(
-    path: str | os.PathLike,
-    *,
-    label: str | None = None,
-    accepted: tuple[str, ...] = TABLE_FILE_TYPES,
-    expected: str | None = None,
-    max_bytes: int = imports.MAX_IMPORT_BYTES,
-) -> Table:
-    """The rows of a CSV (UTF-8, comma or semicolon separated), XLSX (first sheet),
-    Parquet or GeoPackage (first layer; point geometry becomes ``x``/``y``) file,
-    recognised by content. Header names are matched without case or surrounding space.
-    Rows that are wholly blank are left out (their numbers are kept)."""
-    label = label or Path(path).name
-    kind = imports.file_checked(
-        path,
-        label=label,
-        accepted=accepted,
-        expected=expected or _expected(accepted),
-        max_bytes=max_bytes,
-    )
-    crs = None
-    if kind == "csv":
-        frame, first_row = _read_csv(path, label), 2
-    elif kind == "xlsx":
-        frame, first_row = _read_xlsx(path, label), 2
-    elif kind == "parquet":
-        frame, first_row = _read_parquet(path, label), 1
-    else:
-        frame, crs = _read_gpkg(path, label)
-        first_row = 1
-    frame.columns = [str(c).strip().lstrip("\ufeff").strip().lower() for c in frame.columns]
-    frame.index = pd.RangeIndex(len(frame))
-    if len(frame):
-        blank = np.ones(len(frame), bool)
-        for column in frame.columns:
-            blank &= _blank(frame[column])
-        if blank.any():
-            frame = frame.loc[~blank]
-    return Table(frame=frame, kind=kind, label=label, first_row=first_row, crs=crs)
-
-
-def _expected(accepted: tuple[str, ...]) -> str:
-    names = [
-        {"gpkg": "GeoPackage", "parquet": "Parquet", "xlsx": "XLSX"}.get(k, k.upper())
-        for k in accepted
-    ]
-    if len(names) == 1:
-        return names[0]
-    return _("%(names)s or %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}
-
-
-def _read_csv(path, label: str) -> pd.DataFrame:
-    with open(path, "rb") as handle:
-        head = handle.read(imports.SNIFF_BYTES)
-    try:
-        first_line = head.decode("utf-8-sig", errors="strict").splitlines()[0]
-    except UnicodeDecodeError:
-        first_line = head.decode("latin-1").splitlines()[0] if head else ""
-    except IndexError:
-        first_line = ""
-    sep = ";" if first_line.count(";") > first_line.count(",") else ","
-    try:
-        frame = pd.read_csv(
-            path,
-            sep=sep,
-            dtype=str,
-            keep_default_na=False,
-            skip_blank_lines=False,
-            encoding="utf-8-sig",
-            quoting=csv.QUOTE_MINIMAL,
-        )
-    except UnicodeDecodeError:
-        raise _refuse(label, _("is not UTF-8 text; save it as CSV UTF-8")) from None
-    except pd.errors.EmptyDataError:
-        raise _refuse(label, _("has no header row")) from None
-    except pd.errors.ParserError as exc:
-        raise _refuse(
-            label, _("cannot be read as CSV: %(error)s") % {"error": str(exc).strip()}
-        ) from None
-    return frame.fillna("")
-
-
-def _read_xlsx(path, label: str) -> pd.DataFrame:
-    try:
-        frame = pd.read_excel(path, sheet_name=0, dtype=object, engine="openpyxl")
-    except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
-        raise _refuse(
-            label, _("cannot be read as an Excel workbook: %(error)s") % {"error": exc}
-        ) from None
-    return frame.astype(object).where(frame.notna(), "")
-
-
-def _read_parquet(path, label: str) -> pd.DataFrame:
-    try:
-        return pd.read_parquet(path)
-    except Exception as exc:  # pyarrow's errors for damaged files vary
-        raise _refuse(label, _("cannot be read as Parquet: %(error)s") % {"error": exc}) from None
-
-
-def _read_gpkg(path, label: str) -> tuple[pd.DataFrame, str | None]:
-    import pyogrio
-    import shapely
-
-    try:
-        meta, table = pyogrio.read_arrow(path)
-    except Exception as exc:  # pyogrio.errors.DataSourceError and friends
-        raise _refuse(
-            label, _("cannot be read as a GeoPackage: %(error)s") % {"error": exc}
-        ) from None
-    geometry_name = meta.get("geometry_name") or "wkb_geometry"
-    frame = table.to_pandas()
-    crs = None
-    if geometry_name in frame.columns:
-        geometry = shapely.from_wkb(frame.pop(geometry_name).to_numpy())
-        if len(geometry):
-            kinds = shapely.get_type_id(geometry)
-            bad = np.flatnonzero((kinds != 0) & ~shapely.is_missing(geometry))
-            if bad.size:
-                raise _refuse(
-                    label,
-                    _("the geometry must be points"),
-                    where=imports.row_label(int(bad[0]) + 1),
-                )
-        if "x" not in frame.columns and "y" not in frame.columns:
-            frame["x"] = shapely.get_x(geometry)
-            frame["y"] = shapely.get_y(geometry)
-        crs = meta.get("crs") or None
-    return frame, crs
-
-
-def _blank(column: pd.Series) -> np.ndarray:
-    if pd.api.types.is_string_dtype(column.dtype) or column.dtype == object:
-        values = column.astype(str).str.strip()
-        return (values == "").to_numpy() | column.isna().to_numpy()
-    return column.isna().to_numpy()
+def shapefile_names(table: Table, columns: tuple[str, ...]) -> Table:
+    """A shapefile keeps at most 10 characters of a column name (``occurred_at``
+    becomes ``occurred_a``): such a column is taken as the one it was cut from."""
+    present = set(table.frame.columns)
+    renamed = {
+        name[:10]: name
+        for name in columns
+        if len(name) > 10 and name not in present and name[:10] in present
+    }
+    if renamed:
+        table.frame = table.frame.rename(columns=renamed)
+    return table
 
 
 def require_columns(table: Table, columns: tuple[str, ...]) -> None:
     missing = [c for c in columns if c not in table.frame.columns]
     if missing:
-        raise _refuse(
+        raise ImportRejected.of_file(
             table.label,
             _("missing column(s) %(missing)s; the file has %(found)s")
             % {
@@ -236,7 +96,7 @@ def require_columns(table: Table, columns: tuple[str, ...]) -> None:
             where=imports.row_label(1) if table.first_row == 2 else "",
         )
     if table.frame.empty:
-        raise _refuse(table.label, _("has no data rows"))
+        raise ImportRejected.of_file(table.label, _("has no data rows"))
 
 
 # --------------------------------------------------------------------------- problems
@@ -376,17 +236,17 @@ def checked_crs(value: str, label: str) -> CRS:
     try:
         crs = CRS.from_user_input(value.strip())
     except (CRSError, AttributeError, TypeError):
-        raise _refuse(
+        raise ImportRejected.of_file(
             label,
             _("unknown coordinate system %(crs)s; give an EPSG code such as EPSG:3006")
             % {"crs": imports._shown(value)},
-            column="--crs",
+            field="--crs",
         ) from None
     if not (crs.is_projected or crs.is_geographic):
-        raise _refuse(
+        raise ImportRejected.of_file(
             label,
             _("%(crs)s is not a map projection or a longitude/latitude system") % {"crs": value},
-            column="--crs",
+            field="--crs",
         )
     return crs
 
@@ -689,7 +549,7 @@ def table_kind(table: Table) -> str:
         return "youth"
     if {"zone", "category"} <= columns:
         return "counts"
-    raise _refuse(
+    raise ImportRejected.of_file(
         table.label,
         _(
             "is neither aggregated counts (columns %(counts)s) nor youth signals "

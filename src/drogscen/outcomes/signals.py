@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from drogscen.outcomes import recompute
 from drogscen.scenes.models import SceneGeometryVersion
 
 _PENDING = "_drogscen_pending_indicator_scenes"
@@ -20,9 +21,7 @@ def _flush(connection) -> None:
     if not pending:
         return
     setattr(connection, _PENDING, set())
-    from drogscen.outcomes.indicators import schedule_recompute
-
-    schedule_recompute(scene_ids=sorted(pending), reason="geometry", with_neighbours=True)
+    recompute.schedule_recompute(scene_ids=sorted(pending), reason="geometry", with_neighbours=True)
 
 
 @receiver(post_save, sender=SceneGeometryVersion, dispatch_uid="outcomes-geometry-version")

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from shapely.geometry import box
 
+from drogscen.core import registry
 from drogscen.outcomes import event_columns, event_store, importing, indicators
 from drogscen.outcomes.counting import (
     EventArrays,
@@ -176,7 +177,7 @@ def test_the_copy_follows_inserts_corrections_removals_and_other_sources(tmp_pat
     result = importing.events_import(
         path=events_file(tmp_path, corrected, "b.csv"), source="polisen"
     )
-    assert (result.inserted, result.updated, result.removed) == (1, 2, 1)
+    assert (result.created, result.updated, result.removed) == (1, 2, 1)
     importing.events_import(path=events_file(tmp_path, rows[:1], "c.csv"), source="kommunen")
     assert copy_as_rows() == rows_in_database()
     assert sum(copy_as_rows().values()) == 4
@@ -195,7 +196,7 @@ def test_a_refused_import_leaves_the_copy_as_it_was(tmp_path, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(importing, "record", broken)
+    monkeypatch.setattr(registry, "record_import", broken)
     more = good + [f"E2,2024-03-02T10:00,5010,{CITY[0]},{CITY[1]}"]
     with pytest.raises(RuntimeError):
         importing.events_import(path=events_file(tmp_path, more, "b.csv"), source="polisen")
@@ -245,7 +246,7 @@ def test_an_import_after_rows_written_by_hand_compares_with_the_rows(tmp_path, m
         f"E2,2024-03-02T10:00,5010,{CITY[0]},{CITY[1]}",
     ]
     result = importing.events_import(path=events_file(tmp_path, rows, "a.csv"), source="polisen")
-    assert (result.inserted, result.updated, result.unchanged) == (1, 0, 1)
+    assert (result.created, result.updated, result.unchanged) == (1, 0, 1)
     assert copy_as_rows() == rows_in_database() and sum(copy_as_rows().values()) == 2
 
 
@@ -259,5 +260,5 @@ def test_an_unchanged_import_repairs_a_copy_that_misses_rows(tmp_path, monkeypat
     dry = importing.events_import(path=path, source="polisen", dry_run=True)
     assert dry.unchanged == 1 and not EventTile.objects.exists()  # a dry run writes nothing
     result = importing.events_import(path=path, source="polisen")
-    assert (result.inserted, result.unchanged) == (0, 1)
+    assert (result.created, result.unchanged) == (0, 1)
     assert copy_as_rows() == rows_in_database() and sum(copy_as_rows().values()) == 1

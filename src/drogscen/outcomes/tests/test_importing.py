@@ -15,8 +15,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from drogscen.audit.models import AuditEntry
+from drogscen.core import registry
 from drogscen.core.imports import ImportRejected
-from drogscen.outcomes import importing
+from drogscen.outcomes import event_store, importing, recompute
 from drogscen.outcomes.models import (
     AggregatedCount,
     CrimeCode,
@@ -124,7 +125,7 @@ def test_a_large_import_rebuilds_the_indexes_and_a_failed_one_keeps_them(
 ):
     # SQLite drops and rebuilds the secondary indexes around a large insert; here
     # "large" is two rows so the path runs on a small file.
-    monkeypatch.setattr(importing, "BULK_LOAD_ROWS", 2)
+    monkeypatch.setattr(event_store, "BULK_LOAD_ROWS", 2)
     before = event_indexes()
     assert {"event_occurred_at", "event_xy"} <= before
     run("import_events", str(events_file(tmp_path, ROWS)), "--source", "polisen")
@@ -134,7 +135,7 @@ def test_a_large_import_rebuilds_the_indexes_and_a_failed_one_keeps_them(
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(importing, "record", broken)
+    monkeypatch.setattr(registry, "record_import", broken)
     rows = [r.replace("E", "F") for r in ROWS]
     with pytest.raises(RuntimeError):
         importing.events_import(path=events_file(tmp_path, rows, "b.csv"), source="polisen")
@@ -161,7 +162,7 @@ def test_lon_lat_given_as_sweref_is_refused_even_with_skip_invalid(tmp_path):
         importing.events_import(path=path, source="polisen", skip_invalid=True)
     assert "use --crs EPSG:4326" in str(caught.value)
     result = importing.events_import(path=path, source="polisen", crs="EPSG:4326")
-    assert result.inserted == 1
+    assert result.created == 1
 
 
 @pytest.mark.django_db
@@ -191,7 +192,7 @@ def test_events_outside_the_county_are_reported_not_stored(tmp_path, recomputed)
         tmp_path, [f"E1,2024-03-01T21:30,0372,{GOTHENBURG[0]},{GOTHENBURG[1]}"], "m.csv"
     )
     result = importing.events_import(path=moved, source="polisen")
-    assert (result.removed, result.skipped) == (1, 1)
+    assert (result.removed, result.details["skipped"]) == (1, 1)
     assert not CrimeEvent.objects.exists()
 
 
@@ -242,7 +243,7 @@ def test_parquet_import_and_the_progress_callback(tmp_path, recomputed):
     result = importing.events_import(
         path=tmp_path / "e.parquet", source="polisen", on_progress=lambda d, t: seen.append((d, t))
     )
-    assert result.inserted == 120
+    assert result.created == 120
     assert seen[0] == (0, 120) and seen[-1] == (120, 120)
     stored = CrimeEvent.objects.get(event_id="P0").occurred_at
     assert stored == datetime(2022, 12, 31, 23, 0, tzinfo=UTC)
@@ -264,6 +265,84 @@ def test_recomputation_of_the_scenes_near_the_events(
         importing.events_import(path=path, source="polisen")
     inside = Indicator.objects.filter(scene=scene, zone="inside", category="violent", year=2024)
     assert sum(inside.values_list("count", flat=True)) == 1
+
+
+def stored_events(source: str) -> set[tuple]:
+    return set(
+        CrimeEvent.objects.filter(source=source).values_list(
+            "event_id", "occurred_at", "crime_code", "x", "y"
+        )
+    )
+
+
+def zipped_shapefile(tmp_path: Path, rows: list[str]) -> Path:
+    """The rows as a zipped point shapefile in SWEREF 99 TM, as GIS tools write one:
+    the column names cut to 10 characters (occurred_at becomes occurred_a)."""
+    import warnings
+    import zipfile
+
+    import numpy as np
+    import shapely
+    from pyogrio.raw import write as write_raw
+
+    cells = [row.split(",") for row in rows]
+    folder = tmp_path / "shp"
+    folder.mkdir()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # GDAL says it cut the names
+        write_raw(
+            str(folder / "brott.shp"),
+            geometry=shapely.to_wkb(
+                shapely.points([float(c[3]) for c in cells], [float(c[4]) for c in cells])
+            ),
+            field_data=[np.array([c[i] for c in cells], dtype=object) for i in range(3)],
+            fields=["event_id", "occurred_at", "crime_code"],
+            geometry_type="Point",
+            crs="EPSG:3006",
+            driver="ESRI Shapefile",
+        )
+    path = tmp_path / "brott.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        for part in sorted(folder.iterdir()):
+            archive.write(part, part.name)
+    return path
+
+
+def json_lines(tmp_path: Path, rows: list[str]) -> Path:
+    import json
+
+    lines = []
+    for row in rows:
+        event_id, occurred_at, code, x, y = row.split(",")
+        record = {"event_id": event_id, "occurred_at": occurred_at, "crime_code": code}
+        lines.append(json.dumps({**record, "x": float(x), "y": float(y)}))
+    path = tmp_path / "brott.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("make", [zipped_shapefile, json_lines], ids=["shapefile", "jsonl"])
+def test_a_zipped_shapefile_and_json_lines_import_like_the_csv(tmp_path, recomputed, make):
+    run("import_events", str(events_file(tmp_path, ROWS)), "--source", "csv")
+    path = make(tmp_path, ROWS)
+    out, _ = run("import_events", str(path), "--source", "other")
+    assert f"{path.name}: 3 rows read, 3 inserted, 0 updated, 0 unchanged" in out
+    assert stored_events("other") == stored_events("csv")
+    out, _ = run("import_events", str(path), "--source", "other")
+    assert "0 inserted, 0 updated, 3 unchanged" in out
+
+
+@pytest.mark.django_db
+def test_a_bad_json_line_is_named_by_its_line(tmp_path):
+    path = json_lines(tmp_path, ROWS[:2])
+    path.write_text(path.read_text() + '{"event_id": "E3", \n', encoding="utf-8")
+    err = StringIO()
+    with pytest.raises(CommandError) as caught:
+        call_command("import_events", str(path), "--source", "polisen", stderr=err)
+    assert caught.value.returncode == 2
+    assert "brott.jsonl, line 3: is not valid JSON" in err.getvalue()
+    assert not CrimeEvent.objects.exists()
 
 
 # --------------------------------------------------------------------------- counts, youth, surveys
@@ -321,6 +400,95 @@ def test_youth_signals_from_a_spreadsheet(tmp_path, scene_factory, recomputed):
         (1, "minors_encountered", 2),
         (2, "concern_reports", 5),
     ]
+
+
+ODS_NAMESPACES = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+)
+ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
+
+
+def ods_file(path: Path, rows: list[list]) -> Path:
+    """A minimal OpenDocument spreadsheet as LibreOffice saves one: text cells and
+    numbers (float cells)."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    def cell(value) -> str:
+        if isinstance(value, str):
+            return (
+                '<table:table-cell office:value-type="string">'
+                f"<text:p>{escape(value)}</text:p></table:table-cell>"
+            )
+        return (
+            f'<table:table-cell office:value-type="float" office:value="{value}">'
+            f"<text:p>{value}</text:p></table:table-cell>"
+        )
+
+    body = "".join(
+        "<table:table-row>" + "".join(map(cell, row)) + "</table:table-row>" for row in rows
+    )
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ODS_NAMESPACES} '
+        'office:version="1.2"><office:body><office:spreadsheet>'
+        f'<table:table table:name="Tabell1">{body}</table:table>'
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
+        'manifest:version="1.2"><manifest:file-entry manifest:full-path="/" '
+        f'manifest:media-type="{ODS_MIMETYPE}"/><manifest:file-entry '
+        'manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        # the mimetype first and stored uncompressed, as the format asks
+        archive.writestr("mimetype", ODS_MIMETYPE, compress_type=zipfile.ZIP_STORED)
+        archive.writestr("META-INF/manifest.xml", manifest)
+        archive.writestr("content.xml", content)
+    return path
+
+
+@pytest.mark.django_db
+def test_counts_from_an_opendocument_spreadsheet(tmp_path, scene_factory, recomputed):
+    scene = scene_factory("S-1")
+    path = ods_file(
+        tmp_path / "antal.ods",
+        [
+            ["scene_ref", "year", "zone", "category", "count"],
+            ["S-1", 2019, "inside", "violent", 12],
+            ["S-1", 2020, "buffer_200", "drug", 3],
+        ],
+    )
+    out, _ = run("import_counts", str(path))
+    assert "antal.ods: 2 read, 2 created, 0 updated, 0 unchanged" in out
+    assert sorted(AggregatedCount.objects.values_list("year", "zone", "category", "count")) == [
+        (2019, "inside", "violent", 12),
+        (2020, "buffer_200", "drug", 3),
+    ]
+    assert recomputed == [("scenes", {scene.pk}, "counts")]
+    out, _ = run("import_counts", str(path))
+    assert "0 created, 0 updated, 2 unchanged" in out
+
+
+@pytest.mark.django_db
+def test_a_bad_count_in_a_spreadsheet_is_named_by_its_row(tmp_path, scene_factory):
+    scene_factory("S-1")
+    path = ods_file(
+        tmp_path / "antal.ods",
+        [
+            ["scene_ref", "year", "zone", "category", "count"],
+            ["S-1", 2019, "inside", "violent", 2.5],
+        ],
+    )
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_counts", str(path), stderr=err)
+    assert "antal.ods, row 2, count: must be a whole number, not 2.5" in err.getvalue()
+    assert not AggregatedCount.objects.exists()
 
 
 @pytest.mark.django_db
@@ -384,6 +552,24 @@ def test_survey_results(tmp_path, scene_factory):
     assert row["after"] == {"value": 12.0, "respondents": 220}
 
 
+@pytest.mark.django_db
+def test_who_may_upload_outcome_files(scene_factory, make_user):
+    """Events: the police and the coordination office. Counts and surveys: whoever may
+    record outcome data for some scene (its LPO, its municipality, the county)."""
+    scene_factory("S-JARVA", lpo="jarva")
+    jarva, stockholm, region, stockholm_viewer = (
+        make_user("lpo:jarva", "editor"),
+        make_user("kommun:0180", "editor"),
+        make_user("region", "editor"),
+        make_user("kommun:0180", "viewer"),
+    )
+    assert importing.EventsImport.may_import(jarva)
+    assert not importing.EventsImport.may_import(stockholm)
+    for spec in (importing.CountsImport, importing.SurveyImport):
+        assert spec.may_import(jarva) and spec.may_import(stockholm)
+        assert not spec.may_import(region) and not spec.may_import(stockholm_viewer)
+
+
 # --------------------------------------------------------------------------- defaults, admin
 
 
@@ -407,7 +593,7 @@ def test_changing_a_crime_code_in_the_admin_recomputes(
 ):
     calls = []
     monkeypatch.setattr(
-        importing,
+        recompute,
         "schedule_recompute",
         lambda *, scene_ids, reason: calls.append((scene_ids, reason)),
     )

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from conftest import square
 from drogscen.core import geo
-from drogscen.outcomes import event_store, indicators
+from drogscen.outcomes import event_store, indicators, recompute
 from drogscen.outcomes.models import AggregatedCount, CrimeCode, CrimeEvent, Indicator
 from drogscen.scenes import services
 
@@ -218,7 +218,7 @@ def test_a_crime_code_change_recomputes(codes, scene_factory):
     indicators.recompute_all()
     assert totals() == {("C", "inside", "other"): 1}
     CrimeCode.objects.create(code="K9", name_sv="Rån", categories=["violent"])
-    indicators.schedule_recompute(reason="crime codes")  # as the admin does on save
+    recompute.schedule_recompute(reason="crime codes")  # as the admin does on save
     assert totals() == {("C", "inside", "violent"): 1}
 
 

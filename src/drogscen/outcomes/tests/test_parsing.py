@@ -14,8 +14,10 @@ from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from drogscen.core.imports import ImportRejected
+from drogscen.core.imports import ImportRejected, file_checked
+from drogscen.core.imports.readers import Table, read_table
 from drogscen.outcomes import parsing
+from drogscen.outcomes.importing import EventsImport, SceneTableImport
 
 HEADER = ",".join(parsing.EVENT_COLUMNS)
 NOW = datetime(2025, 6, 1, tzinfo=UTC)
@@ -35,9 +37,14 @@ def write(tmp_path: Path, text: str, name: str = "events.csv") -> Path:
     return path
 
 
+def read(path: Path, spec=SceneTableImport) -> Table:
+    """The file as the import reads it: checked as a whole, then by the core reader."""
+    kind = file_checked(path, label=path.name, accepted=spec.accepted, expected=spec.expected)
+    return read_table(path, label=path.name, kind=kind)
+
+
 def parse(path: Path, crs: str = "EPSG:3006") -> parsing.ParsedEvents:
-    table = parsing.read_table(path, accepted=parsing.EVENT_FILE_TYPES)
-    return parsing.parse_events(table, crs=crs, now=NOW)
+    return parsing.parse_events(read(path, EventsImport), crs=crs, now=NOW)
 
 
 def messages(parsed: parsing.ParsedEvents) -> list[str]:
@@ -185,7 +192,10 @@ def test_a_file_that_is_not_a_table_by_content(tmp_path):
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(100))
     with pytest.raises(ImportRejected) as caught:
         parse(path)
-    assert "is of an unrecognised type, not CSV, Parquet or GeoPackage" in str(caught.value)
+    assert (
+        "is of an unrecognised type, not CSV, Parquet, GeoPackage, a zipped shapefile or JSON Lines"
+        in str(caught.value)
+    )
 
 
 def test_an_unknown_coordinate_system(tmp_path):
@@ -354,7 +364,7 @@ def test_any_bytes_are_read_or_refused_never_a_crash(tmp_path, content):
 
 def parse_counts(path: Path) -> parsing.ParsedTable:
     return parsing.parse_counts(
-        parsing.read_table(path),
+        read(path),
         zones=["inside", "buffer_200", "buffer_500"],
         categories=["violent", "detected", "drug", "other"],
         youth_kinds=["minors_encountered", "concern_reports", "referred_to_support"],
@@ -402,7 +412,7 @@ def test_survey_values_within_the_indicators_range(tmp_path):
         "s.csv",
     )
     parsed = parsing.parse_survey(
-        parsing.read_table(path),
+        read(path),
         ranges={"unsafe_evening": (0, 100), "safety_index": (1, 5)},
         this_year=2025,
     )
@@ -425,7 +435,7 @@ def test_spreadsheets_are_read(tmp_path):
         }
     ).to_excel(tmp_path / "s.xlsx", index=False)
     parsed = parsing.parse_survey(
-        parsing.read_table(tmp_path / "s.xlsx"), ranges={"unsafe_evening": (0, 100)}, this_year=2025
+        read(tmp_path / "s.xlsx"), ranges={"unsafe_evening": (0, 100)}, this_year=2025
     )
     assert parsed.problems == []
     assert parsed.frame[["year", "respondents"]].iloc[0].tolist() == [2024, 220]
@@ -434,7 +444,7 @@ def test_spreadsheets_are_read(tmp_path):
 def test_times_in_the_future_relative_to_now():
     # the clock is injected: an event a minute after "now" is refused
     later = (NOW + timedelta(minutes=1)).isoformat()
-    table = parsing.Table(
+    table = Table(
         frame=pd.DataFrame(
             {
                 "event_id": ["E1"],

@@ -12,13 +12,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from drogscen.audit.recorder import record_read
-from drogscen.core import access
+from drogscen.core import access, numbers
 from drogscen.core.filters import YearFilter
 from drogscen.core.forms import errors_to_form
 from drogscen.geo.models import LocalPoliceArea, Municipality
@@ -85,7 +85,7 @@ def _notes(scene) -> dict[str, str]:
     comes from, so the user can confirm it."""
     if scene.nearest_station is None or scene.station_distance_m is None:
         return {}
-    distance = formats.number_format(round(scene.station_distance_m), force_grouping=True)
+    distance = numbers.number(scene.station_distance_m)
     return {
         "near_transit": " ".join(
             [

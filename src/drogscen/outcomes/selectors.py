@@ -14,6 +14,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from drogscen.core import access
+from drogscen.core.numbers import number, percent_change
 from drogscen.outcomes import charts
 from drogscen.outcomes.indicators import zone_areas
 from drogscen.outcomes.intervals import share_difference_is_clear, wilson_interval
@@ -30,7 +31,6 @@ from drogscen.outcomes.models import (
 from drogscen.outcomes.reporting import SUPPRESSED, suppressed  # noqa: F401
 from drogscen.scenes.models import Scene
 
-MINUS = "\u2212"
 CHART_CATEGORIES = (Category.VIOLENT, Category.DETECTED)
 ZONES = tuple(Zone.values)
 
@@ -53,20 +53,6 @@ CATEGORY_TITLES = {
 
 
 # --------------------------------------------------------------------------- wording
-
-
-def number(value: float | int, decimals: int = 0) -> str:
-    text = f"{value:,.{decimals}f}".replace(",", "\u00a0")
-    if get_language() == "sv":
-        text = text.replace(".", ",")
-    return text.replace("-", MINUS)
-
-
-def signed_percent(before: float, after: float) -> str:
-    if before == 0:
-        return ("+" if after >= before else "") + number(after - before)
-    change = round(100 * (after - before) / before)
-    return ("+" if change > 0 else "") + number(change) + "\u00a0%"
 
 
 def verdict_of(direction: str | None, before: float, after: float) -> str | None:
@@ -95,7 +81,7 @@ def change_sentence(
         "subject": subject,
         "before": shown_before or number(before),
         "after": shown_after or number(after),
-        "change": change or signed_percent(before, after),
+        "change": change or percent_change(before, after),
         "year": year,
     }
     if after == before:

@@ -9,7 +9,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from drogscen.reports import labels
-from drogscen.reports.renderers import COUNT_FORMAT, PERCENT_FORMAT, Cell, Column, Table, _Sheet
+from drogscen.reports.tables import COUNT_FORMAT, PERCENT_FORMAT, Cell, Column, Sheet, Table
 
 
 def _section(report: dict[str, Any]) -> dict[str, Any]:
@@ -95,7 +95,7 @@ def report_note() -> str:
 
 
 def report_sheets(report: dict[str, Any]) -> list:
-    """The Excel sheet of the section (renderers' `_Sheet`)."""
+    """The Excel sheet of the section (renderers' `Sheet`)."""
     section = _section(report)
     collaboration = section.get("collaboration")
     if not collaboration:
@@ -146,7 +146,7 @@ def report_sheets(report: dict[str, Any]) -> list:
             ]
         )
     return [
-        _Sheet(
+        Sheet(
             _("Collaboration"),
             [_("Figure"), _("Value")],
             [[label, value] for label, value, _format in rows],

@@ -23,6 +23,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from drogscen.core.goal import target_path
+from drogscen.core.numbers import (  # noqa: F401 - the report's wording uses these names
+    decimal,
+    decimal_percent,
+    number,
+    percent,
+    signed,
+    square_metres,
+)
 from drogscen.geo.models import District, Municipality
 
 # The county's goal is "fewer open drug scenes every year until 2027" without a number.
@@ -30,8 +38,6 @@ from drogscen.geo.models import District, Municipality
 # year's count to settings.TARGET_END_SHARE of it in the goal year (by default halved:
 # "kraftigt minska", reduce sharply; DROGSCEN_TARGET_END_SHARE sets the steering group's
 # number). Straight, so every year on the path is lower than the year before.
-
-MINUS = "\u2212"
 
 
 @dataclass(frozen=True)
@@ -75,37 +81,6 @@ def is_restricted(report: dict[str, Any]) -> bool:
 
 
 # --- numbers ------------------------------------------------------------------------------
-
-
-def number(value: int | float | None) -> str:
-    """A whole number with the active language's thousands separator; "–" for None."""
-    if value is None:
-        return "–"
-    return formats.number_format(round(value), force_grouping=True)
-
-
-def signed(value: int | None) -> str:
-    if value is None:
-        return "–"
-    if value > 0:
-        return f"+{number(value)}"
-    if value < 0:
-        return f"{MINUS}{number(-value)}"
-    return "0"
-
-
-def percent(share: float | None) -> str:
-    """0.9643 → "96 %" in Swedish, "96%" in English (whole per cent, as published)."""
-    if share is None:
-        return "–"
-    # Translators: a whole percentage; Swedish writes a (non-breaking) space before %.
-    return _("%(percent)s%%") % {"percent": number(share * 100)}
-
-
-def square_metres(value: int | None) -> str:
-    if value is None:
-        return "–"
-    return _("%(area)s m²") % {"area": number(value)}
 
 
 def out_of(count: int, total: int) -> str:
@@ -474,21 +449,6 @@ def report_title(report: dict[str, Any]) -> str:
 
 
 # --- outcomes and evaluations -------------------------------------------------------------
-
-
-def decimal(value: float | None, places: int = 1) -> str:
-    """A number with decimals in the active language's format ("46,4" in Swedish)."""
-    if value is None:
-        return "–"
-    # Rounded here: number_format cuts the digits after `places` off.
-    return formats.number_format(round(value, places), places, force_grouping=True)
-
-
-def decimal_percent(value: float | None) -> str:
-    """A percentage with one decimal: 46.4 → "46,4 %" in Swedish."""
-    if value is None:
-        return "–"
-    return _("%(percent)s%%") % {"percent": decimal(value)}
 
 
 def _localized(sv: str, en: str) -> str:

@@ -7,10 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from drogscen.core import numbers
 from drogscen.geo.models import LocalPoliceArea
 from drogscen.scenes.models import Scene
 
@@ -96,8 +97,8 @@ def field_changes(changes: dict, *, police_areas: dict[int, str]) -> list[FieldC
 
 def _area(value) -> str:
     if not isinstance(value, int | float):
-        return "–"
-    return f"{formats.number_format(round(value), use_l10n=True, force_grouping=True)} m²"
+        return numbers.MISSING
+    return numbers.square_metres(value)
 
 
 def _value(key: str, value, police_areas: dict[int, str]) -> str:

@@ -607,18 +607,29 @@ def _choice(problems: _Problems, frame: pd.DataFrame, column: str, allowed) -> p
     return values
 
 
-def parse_counts(table: Table, *, zones, categories, youth_kinds, this_year: int) -> ParsedTable:
-    """Aggregated counts or youth signals (by the columns), checked: a year from 1990
-    to this year, a known zone/category or quarter 1–4/indicator, a count ≥ 0. The same
-    key twice with the same count is one row, with different counts both are refused."""
-    kind = table_kind(table)
-    columns = COUNT_COLUMNS if kind == "counts" else YOUTH_COLUMNS
+def _scene_years(
+    table: Table, columns: tuple[str, ...], this_year: int
+) -> tuple[_Problems, pd.DataFrame]:
+    """The columns every scene file has, checked: ``scene_ref`` and a ``year`` from
+    1990 to this year, with each row's number."""
     require_columns(table, columns)
     frame = table.frame
     problems = _Problems(table, columns)
     out = pd.DataFrame({"row": np.arange(len(frame)) + table.first_row})
     out["scene_ref"] = _text_checked(problems, frame, "scene_ref", 40).to_numpy(dtype=object)
     out["year"] = _whole_numbers(problems, frame, "year", EARLIEST_YEAR, this_year)
+    return problems, out
+
+
+def parse_counts(table: Table, *, zones, categories, youth_kinds, this_year: int) -> ParsedTable:
+    """Aggregated counts or youth signals (by the columns), checked: a year from 1990
+    to this year, a known zone/category or quarter 1–4/indicator, a count ≥ 0. The same
+    key twice with the same count is one row, with different counts both are refused."""
+    kind = table_kind(table)
+    frame = table.frame
+    problems, out = _scene_years(
+        table, COUNT_COLUMNS if kind == "counts" else YOUTH_COLUMNS, this_year
+    )
     if kind == "counts":
         out["zone"] = _choice(problems, frame, "zone", zones).to_numpy(dtype=object)
         out["category"] = _choice(problems, frame, "category", categories).to_numpy(dtype=object)
@@ -636,12 +647,8 @@ def parse_survey(
 ) -> ParsedTable:
     """Survey results: a known indicator code (``ranges``: code → (min, max)), the
     value within the indicator's range, respondents a whole number ≥ 1."""
-    require_columns(table, SURVEY_COLUMNS)
     frame = table.frame
-    problems = _Problems(table, SURVEY_COLUMNS)
-    out = pd.DataFrame({"row": np.arange(len(frame)) + table.first_row})
-    out["scene_ref"] = _text_checked(problems, frame, "scene_ref", 40).to_numpy(dtype=object)
-    out["year"] = _whole_numbers(problems, frame, "year", EARLIEST_YEAR, this_year)
+    problems, out = _scene_years(table, SURVEY_COLUMNS, this_year)
     out["indicator"] = _choice(problems, frame, "indicator", sorted(ranges)).to_numpy(dtype=object)
     value = _numbers(frame["value"])
     blank = _blank(frame["value"])

@@ -114,13 +114,22 @@ def any_of(*conditions: Q) -> Q:
 
 ScopeRule = Callable[[Principal, str], Q]
 _rules: dict[type[models.Model], ScopeRule] = {}
+# Rules for one action of a model that another app defines (e.g. the scenes' history,
+# read from the audit log): they answer that action instead of the model's own rule.
+_action_rules: dict[tuple[type[models.Model], str], ScopeRule] = {}
 
 
-def register(model: type[models.Model]) -> Callable[[ScopeRule], ScopeRule]:
-    """Decorator: `@access.register(Scene)` over `def scene_scope(principal, action) -> Q`."""
+def register(
+    model: type[models.Model], action: str | None = None
+) -> Callable[[ScopeRule], ScopeRule]:
+    """Decorator: `@access.register(Scene)` over `def scene_scope(principal, action) -> Q`;
+    `@access.register(AuditEntry, action=SCENE_HISTORY)` for that one action only."""
 
     def decorator(rule: ScopeRule) -> ScopeRule:
-        _rules[model] = rule
+        if action is None:
+            _rules[model] = rule
+        else:
+            _action_rules[(model, action)] = rule
         return rule
 
     return decorator
@@ -147,7 +156,13 @@ def scope(model: type[models.Model], user, action: str = VIEW) -> Q:
         return NOTHING
     if principal.is_superuser:
         return EVERYTHING
-    rule = _rules.get(model) or _rules.get(getattr(model._meta, "concrete_model", model))
+    concrete = getattr(model._meta, "concrete_model", model)
+    rule = (
+        _action_rules.get((model, action))
+        or _action_rules.get((concrete, action))
+        or _rules.get(model)
+        or _rules.get(concrete)
+    )
     if rule is None:
         return NOTHING
     return rule(principal, action)

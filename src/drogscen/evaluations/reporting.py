@@ -16,22 +16,19 @@ from drogscen.evaluations.models import Evaluation
 from drogscen.interventions.models import Intervention, Method
 
 
-def _visible(fetched_by):
-    if fetched_by is None:
-        return Evaluation.objects.all()
-    return access.restrict(Evaluation.objects.all(), fetched_by)
-
-
 def evaluations_section(year: int, *, fetched_by=None) -> dict[str, Any]:
     evaluations = (
-        _visible(fetched_by)
-        .filter(after_end__year=year)
+        Evaluation.objects.filter(after_end__year=year)
         .select_related("scene")
         .prefetch_related(
             Prefetch("interventions", queryset=Intervention.objects.prefetch_related("methods"))
         )
         .order_by("after_end", "pk")
     )
+    visible = Evaluation.objects.all()
+    if fetched_by is not None:  # None: the system (the county report from the command line)
+        evaluations = access.restrict(evaluations, fetched_by)
+        visible = access.restrict(visible, fetched_by)
     items = []
     for e in evaluations:
         res = e.results.get("res", {})
@@ -50,9 +47,7 @@ def evaluations_section(year: int, *, fetched_by=None) -> dict[str, Any]:
             }
         )
     by_method: dict[str, Any] = {}
-    with_evaluations = Method.objects.filter(
-        interventions__evaluations__in=_visible(fetched_by)
-    ).distinct()
+    with_evaluations = Method.objects.filter(interventions__evaluations__in=visible).distinct()
     for method in with_evaluations.order_by("code"):
         evidence = selectors.method_evidence(method=method, fetched_by=fetched_by)
         primary = evidence.primary

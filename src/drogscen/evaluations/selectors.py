@@ -24,16 +24,15 @@ WRONG_WAY_P = 0.05
 
 def evaluation_list(*, fetched_by) -> QuerySet[Evaluation]:
     """`fetched_by=None` is the system (the county report from the command line)."""
-    base = Evaluation.objects.all()
-    return (
-        (base if fetched_by is None else access.restrict(base, fetched_by))
-        .select_related("scene", "created_by")
+    evaluations = (
+        Evaluation.objects.select_related("scene", "created_by")
         .defer("snapshot", "control_geometry", "scene__geometry")
         .prefetch_related(
             Prefetch("interventions", queryset=Intervention.objects.only("pk", "title")),
         )
         .order_by("-created_at", "-pk")
     )
+    return evaluations if fetched_by is None else access.restrict(evaluations, fetched_by)
 
 
 def evaluation_get(*, pk: int, fetched_by) -> Evaluation:
@@ -200,13 +199,14 @@ def scenes_going_wrong_way(*, year: int, fetched_by) -> list[dict[str, Any]]:
     (displacement). Two queries."""
     visible = scenes_with_details(fetched_by).exclude(closed_on__lt=f"{year}-12-31")
     totals: dict[int, dict[tuple[str, int], int]] = {}
+    rows = Indicator.objects.filter(
+        scene__in=visible,
+        category="violent",
+        zone__in=["inside", "buffer_200"],
+        year__in=[year - 1, year],
+    )
     for row in (
-        Indicator.objects.filter(
-            scene__in=visible,
-            category="violent",
-            zone__in=["inside", "buffer_200"],
-            year__in=[year - 1, year],
-        )
+        access.restrict(rows, fetched_by)
         .values("scene_id", "zone", "year")
         .annotate(total=Sum("count"))
         .order_by()
@@ -222,7 +222,7 @@ def scenes_going_wrong_way(*, year: int, fetched_by) -> list[dict[str, Any]]:
             flagged.append((scene_id, "rising", inside, ring, p_inside))
         elif inside[1] < inside[0] and p_ring < WRONG_WAY_P:
             flagged.append((scene_id, "displacement", inside, ring, p_ring))
-    scenes = Scene.objects.only("pk", "ref", "name").in_bulk([f[0] for f in flagged])
+    scenes = visible.only("pk", "ref", "name").in_bulk([f[0] for f in flagged])
     return sorted(
         (
             {

@@ -55,15 +55,20 @@ def intervention_get(*, pk: int, fetched_by, action: str = access.VIEW) -> Inter
     return access.get_or_404(Intervention.objects.all(), fetched_by, action, pk=pk)
 
 
+def _progress_reports(fetched_by) -> Prefetch:
+    """The targets' progress reports the user may see, oldest first (for a target the
+    user sees, all of them: they share the rule of the target's intervention)."""
+    reports = access.restrict(TargetProgress.objects.order_by("period"), fetched_by, access.VIEW)
+    return Prefetch("progress_reports", queryset=reports)
+
+
 def target_list(*, intervention: Intervention, fetched_by) -> QuerySet[Target]:
     """The intervention's targets with their reports prefetched, so `target.progress`
     costs no further query."""
     targets = access.restrict(
         Target.objects.filter(intervention=intervention), fetched_by, access.VIEW
     )
-    return targets.prefetch_related(
-        Prefetch("progress_reports", queryset=TargetProgress.objects.order_by("period"))
-    )
+    return targets.prefetch_related(_progress_reports(fetched_by))
 
 
 def target_progress(*, target: Target) -> Progress:
@@ -104,7 +109,9 @@ def method_interventions(*, method: Method, fetched_by) -> QuerySet[Intervention
         .prefetch_related(
             Prefetch(
                 "scenes",
-                queryset=visible_scenes(fetched_by, Scene.objects.only("pk", "ref", "name")),
+                queryset=access.restrict(
+                    Scene.objects.only("pk", "ref", "name"), fetched_by, access.VIEW
+                ),
             )
         )
         .order_by("-starts_on", "title", "pk")
@@ -115,7 +122,7 @@ def action_plan(*, scene, fetched_by) -> list[dict]:
     """The interventions at a scene the user may see, grouped by organisation, each with
     its targets (progress reports prefetched, so `target.progress` is free)."""
     targets = access.restrict(Target.objects.all(), fetched_by, access.VIEW).prefetch_related(
-        Prefetch("progress_reports", queryset=TargetProgress.objects.order_by("period"))
+        _progress_reports(fetched_by)
     )
     interventions = (
         intervention_list(fetched_by=fetched_by, scene=scene)
@@ -192,23 +199,19 @@ def inventory(
     rows = rows.prefetch_related(
         Prefetch(
             "scenes",
-            queryset=visible_scenes(
-                fetched_by,
+            queryset=access.restrict(
                 Scene.objects.select_related("municipality")
                 .only("pk", "ref", "name", "municipality__code", "municipality__name")
                 .order_by("ref"),
+                fetched_by,
+                access.VIEW,
             ),
         )
     ).order_by("organisation__name", "-starts_on", "title", "pk")
     if with_targets:
         targets = access.restrict(Target.objects.all(), fetched_by, access.VIEW)
         rows = rows.prefetch_related(
-            Prefetch(
-                "targets",
-                queryset=targets.prefetch_related(
-                    Prefetch("progress_reports", queryset=TargetProgress.objects.order_by("period"))
-                ),
-            )
+            Prefetch("targets", queryset=targets.prefetch_related(_progress_reports(fetched_by)))
         )
     interventions = list(rows)
 

@@ -29,8 +29,17 @@ from drogscen.outcomes.models import (
     SurveyResult,
     YouthSignal,
 )
+from drogscen.scenes.access import scene_condition
+from drogscen.scenes.models import Scene
 
 POLICE_KINDS = frozenset({"police_area", "police_region"})
+# Reading a scene's own figures (indicators, surveys, youth signals, evaluations): asked
+# of the scenes, for the scene pages and the breakdowns (scene_details_condition).
+SCENE_FIGURES = "scene_figures"
+# Reading indicators as totals over all the scenes the user sees, never per scene: for
+# the partners, who see every scene but no scene's figures, that is the county total.
+TOTALS = "totals"
+access.ACTION_ROLE.update({SCENE_FIGURES: "viewer", TOTALS: "viewer"})
 
 
 def _configuration(principal: access.Principal, action: str) -> Q:
@@ -65,21 +74,14 @@ def scene_details_condition(
     return access.any_of(*conditions)
 
 
-def scenes_with_details(user):
-    """The scenes whose own figures the user may read (see scene_details_condition)."""
-    from drogscen.scenes.models import Scene
+@access.register(Scene, action=SCENE_FIGURES)
+def scene_figures_scope(principal: access.Principal, action: str) -> Q:
+    return scene_details_condition(principal, access.VIEW, prefix="")
 
-    principal = access.principal_for(user)
-    if not principal.is_authenticated:
-        return Scene.objects.none()
-    if principal.is_superuser:
-        return Scene.objects.all()
-    condition = scene_details_condition(principal, access.VIEW, prefix="")
-    if condition == access.NOTHING:
-        return Scene.objects.none()
-    return (
-        Scene.objects.filter(condition) if condition != access.EVERYTHING else Scene.objects.all()
-    )
+
+def scenes_with_details(user):
+    """The scenes whose own figures the user may read (SCENE_FIGURES)."""
+    return access.restrict(Scene.objects.all(), user, SCENE_FIGURES)
 
 
 def scene_data_condition(principal: access.Principal, action: str, prefix: str = "scene__") -> Q:
@@ -141,9 +143,11 @@ def event_import_scope(principal: access.Principal, action: str) -> Q:
 
 @access.register(Indicator)
 def indicator_scope(principal: access.Principal, action: str) -> Q:
-    if action != access.VIEW:
-        return access.NOTHING  # computed, never written by hand
-    return scene_details_condition(principal, action)
+    if action == access.VIEW:
+        return scene_details_condition(principal, action)
+    if action == TOTALS:
+        return scene_condition(principal, access.VIEW, "scene__")
+    return access.NOTHING  # computed, never written by hand
 
 
 @access.register(AggregatedCount)

@@ -15,9 +15,10 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from drogscen.core import access
 from drogscen.core.api import ScopedViewSetMixin
 from drogscen.core.filters import possible_year
-from drogscen.outcomes.access import scenes_with_details
+from drogscen.outcomes.access import TOTALS, scenes_with_details
 from drogscen.outcomes.intervals import wilson_interval
 from drogscen.outcomes.models import (
     Category,
@@ -28,7 +29,6 @@ from drogscen.outcomes.models import (
     Zone,
 )
 from drogscen.outcomes.reporting import SUPPRESSED
-from drogscen.scenes.selectors import scene_list
 
 
 def _require_visible_scene(request) -> None:
@@ -252,15 +252,12 @@ class EventSummaryView(APIView):
         code = request.query_params.get("municipality")
         # Unfiltered: the sum over every scene the caller sees (for the partners the
         # county aggregate); a breakdown only over scenes whose figures they may read.
-        if ref or code:
-            scenes = scenes_with_details(request.user)
-        else:
-            scenes = scene_list(fetched_by=request.user)
+        rows = Indicator.objects.all()
         if ref:
-            scenes = scenes.filter(ref=ref)
+            rows = rows.filter(scene__ref=ref)
         if code:
-            scenes = scenes.filter(municipality__code=code)
-        rows = Indicator.objects.filter(scene__in=scenes.values("pk"))
+            rows = rows.filter(scene__municipality__code=code)
+        rows = access.restrict(rows, request.user, access.VIEW if ref or code else TOTALS)
         if value := request.query_params.get("year"):
             if (year := possible_year(value)) is None:
                 raise serializers.ValidationError({"year": [_("A year, e.g. 2024.")]})

@@ -214,7 +214,7 @@ def scene_outcomes(scene: Scene, user) -> dict[str, Any]:
     if not scenes_with_details(user).filter(pk=scene.pk).exists():
         return {"show_outcomes": False}
     calendar = data_calendar()
-    rows = Indicator.objects.filter(scene=scene).values_list(
+    rows = access.restrict(Indicator.objects.filter(scene=scene), user).values_list(
         "zone", "category", "year", "month", "count"
     )
     per_year: dict[tuple[str, str, int], int] = defaultdict(int)

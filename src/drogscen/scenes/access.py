@@ -1,7 +1,13 @@
-from django.db.models import Q
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
 
+from drogscen.audit.models import AuditEntry
 from drogscen.core import access
 from drogscen.scenes.models import Scene, SceneGeometryVersion, SceneLink
+
+# Reading a scene's history (its entries in the audit log) on the scene's page.
+SCENE_HISTORY = "scene_history"
+access.ACTION_ROLE.update({SCENE_HISTORY: "viewer"})
 
 
 def scene_condition(principal: access.Principal, action: str, prefix: str = "") -> Q:
@@ -48,3 +54,21 @@ def scene_link_scope(principal: access.Principal, action: str) -> Q:
     if action == access.DELETE:
         return access.NOTHING
     return scene_condition(principal, action, "source__")
+
+
+@access.register(AuditEntry, action=SCENE_HISTORY)
+def scene_history_scope(principal: access.Principal, action: str) -> Q:
+    """The audit entries of the scenes the principal sees: whoever sees a scene sees its
+    history (the audit log as such stays the county-wide managers', audit/access.py)."""
+    scenes = scene_condition(principal, access.VIEW)
+    if scenes == access.NOTHING:
+        return access.NOTHING
+    of_scenes = Q(object_type="scenes.scene")
+    if scenes == access.EVERYTHING:
+        return of_scenes
+    visible = (
+        Scene.objects.filter(scenes)
+        .annotate(object_key=Cast("pk", output_field=CharField()))
+        .values("object_key")
+    )
+    return of_scenes & Q(object_id__in=visible)

@@ -19,10 +19,9 @@ import shapely
 
 from drogscen.audit.models import AuditEntry
 from drogscen.audit.recorder import record
-from drogscen.core import geo
+from drogscen.core import access, geo
 from drogscen.scenes.filters import SceneFilter
 from drogscen.scenes.models import Scene
-from drogscen.scenes.selectors import scene_list
 
 EXPORT_FORMATS = ("geojson", "gpkg")
 GEOPACKAGE_LAYER = "scenes"
@@ -80,11 +79,9 @@ def scenes_export(
 
 
 def scenes_for_export(*, fetched_by=None, filters: Mapping[str, Any] | None = None):
-    scenes = (
-        Scene.objects.with_places()
-        if fetched_by is None
-        else scene_list(fetched_by=fetched_by, geometry=True)
-    )
+    scenes = Scene.objects.with_places()
+    if fetched_by is not None:  # None: the command line, as the system
+        scenes = access.restrict(scenes, fetched_by, access.VIEW)
     if filters:
         scenes = SceneFilter(filters, queryset=scenes).qs
     return scenes.order_by("ref")

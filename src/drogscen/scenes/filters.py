@@ -102,11 +102,13 @@ class SceneFilter(django_filters.FilterSet):
         # may read (partners see the scenes, never how they were classified).
         user = getattr(self.request, "user", None)
         readable = Mapping.objects.all()
+        scenes = Scene.objects.all()
         if user is not None:
             if not access.can(user, access.VIEW, Mapping):
                 return queryset.none()
             readable = access.restrict(readable, user)
-        active = scenes_active_at_year_end(year, Scene.objects.all()).values_list("pk", flat=True)
+            scenes = access.restrict(scenes, user)
+        active = scenes_active_at_year_end(year, scenes).values_list("pk", flat=True)
         records = approved_records(years={year - 1, year}, mappings=readable)
         summary = year_summary(records, year, active_at_year_end=active)
         wanted = {

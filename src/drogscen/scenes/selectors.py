@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from drogscen.audit.models import AuditEntry
 from drogscen.core import access
 from drogscen.scenes import changes
-from drogscen.scenes.models import Scene, SceneLink
+from drogscen.scenes.access import SCENE_HISTORY
+from drogscen.scenes.models import Scene, SceneGeometryVersion, SceneLink
 
 
 def scene_list(*, fetched_by, geometry: bool = False) -> QuerySet[Scene]:
@@ -29,7 +30,7 @@ def scene_get(*, ref: str, fetched_by, action: str = access.VIEW) -> Scene:
 
 def scene_lineage(*, scene: Scene, fetched_by) -> dict[str, list[SceneLink]]:
     """Links on both sides; the other scene is shown only when the user may see it."""
-    links = SceneLink.objects.select_related("source", "target")
+    links = access.restrict(SceneLink.objects.select_related("source", "target"), fetched_by)
     earlier, later = list(links.filter(target=scene)), list(links.filter(source=scene))
     others = [link.source_id for link in earlier] + [link.target_id for link in later]
     visible = set(
@@ -42,11 +43,12 @@ def scene_lineage(*, scene: Scene, fetched_by) -> dict[str, list[SceneLink]]:
     return {"earlier": earlier, "later": later}
 
 
-def scene_history_entries(*, scene: Scene) -> QuerySet[AuditEntry]:
-    """The audit entries of a scene the caller has already been allowed to see, newest
-    first (who read what is for the audit, not the page)."""
+def scene_history_entries(*, scene: Scene, fetched_by) -> QuerySet[AuditEntry]:
+    """The audit entries of a scene, newest first, as its history (SCENE_HISTORY: seen by
+    whoever sees the scene); who read what is for the audit, not the page."""
+    entries = AuditEntry.objects.filter(object_type="scenes.scene", object_id=str(scene.pk))
     return (
-        AuditEntry.objects.filter(object_type="scenes.scene", object_id=str(scene.pk))
+        access.restrict(entries, fetched_by, SCENE_HISTORY)
         .exclude(action=AuditEntry.Action.READ)
         .order_by("-sequence")
     )
@@ -68,16 +70,19 @@ def scene_history_described(entries) -> list[AuditEntry]:
     return entries
 
 
-def scene_history(*, scene: Scene, limit: int = 50) -> list[AuditEntry]:
+def scene_history(*, scene: Scene, fetched_by, limit: int = 50) -> list[AuditEntry]:
     """The latest `limit` entries of a scene's history, described (see
     scene_history_described)."""
-    return scene_history_described(scene_history_entries(scene=scene)[:limit])
+    entries = scene_history_entries(scene=scene, fetched_by=fetched_by)
+    return scene_history_described(entries[:limit])
 
 
-def scene_area_series(*, scene: Scene) -> list[dict]:
+def scene_area_series(*, scene: Scene, fetched_by) -> list[dict]:
+    """The scene's area through its geometry versions, oldest first."""
+    versions = access.restrict(SceneGeometryVersion.objects.filter(scene=scene), fetched_by)
     return [
         {"valid_from": v.valid_from, "valid_to": v.valid_to, "area_m2": v.area_m2}
-        for v in scene.geometry_versions.order_by("valid_from", "pk")
+        for v in versions.order_by("valid_from", "pk")
     ]
 
 
@@ -109,18 +114,17 @@ class SceneEdit:
         }
 
 
-def scene_edits_since(*, scene: Scene, version: int) -> list[SceneEdit]:
+def scene_edits_since(*, scene: Scene, version: int, fetched_by=None) -> list[SceneEdit]:
     """The edits saved since `version`, oldest first, read from the scene's audit trail
     (a copy loaded in the same request as the stale edit is already current, so it
-    cannot tell)."""
+    cannot tell). `fetched_by=None` is the system (an import from the command line)."""
     found = []
-    entries = (
-        AuditEntry.objects.filter(
-            object_type="scenes.scene", object_id=str(scene.pk), action=AuditEntry.Action.UPDATE
-        )
-        .order_by("-sequence")
-        .values_list("changes", "username", "recorded_at")
+    updates = AuditEntry.objects.filter(
+        object_type="scenes.scene", object_id=str(scene.pk), action=AuditEntry.Action.UPDATE
     )
+    if fetched_by is not None:
+        updates = access.restrict(updates, fetched_by, SCENE_HISTORY)
+    entries = updates.order_by("-sequence").values_list("changes", "username", "recorded_at")
     for audit_changes, username, recorded_at in entries.iterator(chunk_size=20):
         before = audit_changes.get("before", {}) if isinstance(audit_changes, dict) else {}
         if "version" not in before:

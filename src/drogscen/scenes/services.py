@@ -77,10 +77,11 @@ def _derive(scene: Scene, shape) -> None:
     apply_place(scene, place)
 
 
-def _locked(scene: Scene, expected_version: int | None) -> Scene:
+def _locked(scene: Scene, expected_version: int | None, by) -> Scene:
     current = Scene.objects.select_for_update().get(pk=scene.pk)
     if expected_version is not None and current.version != expected_version:
-        raise SceneConflict(current, scene_edits_since(scene=current, version=expected_version))
+        edits = scene_edits_since(scene=current, version=expected_version, fetched_by=by)
+        raise SceneConflict(current, edits)
     return current
 
 
@@ -157,7 +158,7 @@ def scene_update(
     if "local_police_area" in changes and changes["local_police_area"] != scene.local_police_area:
         # Checked before saving: nobody moves a scene out of their own area.
         writer.require(access.CHANGE, area=changes["local_police_area"])
-    current = _locked(scene, expected_version)
+    current = _locked(scene, expected_version, by)
     shape = None
     if "geometry" in changes:
         normalised, shape = _geometry(changes["geometry"])
@@ -238,7 +239,7 @@ def scene_split(
     local_police_area). The original may be closed as split or go on."""
     if not parts:
         raise ValidationError({"parts": _("Give at least one new scene.")})
-    current = _locked(scene, expected_version)
+    current = _locked(scene, expected_version, by)
     new_scenes = []
     for part in parts:
         new_scene = scene_create(

@@ -106,12 +106,14 @@ def _history(request, scene: Scene) -> dict:
     """The latest entries of the scene's history, or with `?history=all` all of them,
     page by page (`history_page`)."""
     if request.GET.get("history") == "all":
-        entries = selectors.scene_history_entries(scene=scene)
+        entries = selectors.scene_history_entries(scene=scene, fetched_by=request.user)
         page = Paginator(entries, HISTORY_PAGE_SIZE).get_page(request.GET.get("history_page"))
         page.object_list = selectors.scene_history_described(page.object_list)
         return {"history": page.object_list, "history_page": page, "history_has_more": False}
     # One more than shown: whether to offer the full history.
-    latest = selectors.scene_history(scene=scene, limit=HISTORY_ON_SCENE_PAGE + 1)
+    latest = selectors.scene_history(
+        scene=scene, fetched_by=request.user, limit=HISTORY_ON_SCENE_PAGE + 1
+    )
     return {
         "history": latest[:HISTORY_ON_SCENE_PAGE],
         "history_page": None,
@@ -123,7 +125,7 @@ def _history(request, scene: Scene) -> dict:
 def scene_detail(request, ref: str):
     scene = selectors.scene_get(ref=ref, fetched_by=request.user)
     history = _history(request, scene)
-    area_series = selectors.scene_area_series(scene=scene)
+    area_series = selectors.scene_area_series(scene=scene, fetched_by=request.user)
     # Mapping answers are police intelligence: partners see none, and reading is recorded.
     from drogscen.audit.recorder import record_read
     from drogscen.interventions.models import Intervention

@@ -114,7 +114,7 @@ class MappingViewSet(
     police region; none for the other actors (docs/domain-rules.md#access). Mappings are
     never deleted: an approved one is corrected by a new revision."""
 
-    queryset = Mapping.objects.all()
+    queryset = Mapping.objects.none()  # the model, for the router; reads: readable()
     serializer_class = MappingSerializer
     filterset_class = MappingApiFilter
     pagination_class = MappingPagination
@@ -143,7 +143,10 @@ class MappingViewSet(
                 "participants",
                 Prefetch(
                     "cosignatures",
-                    CoSignature.objects.select_related("organisation", "signed_by"),
+                    access.restrict(
+                        CoSignature.objects.select_related("organisation", "signed_by"),
+                        self.request.user,
+                    ),
                 ),
             )
         )
@@ -210,7 +213,11 @@ class MappingViewSet(
     ) -> Response:
         """409 when the mapping is no longer at the version the client read (the service
         refused for that reason), else the service's problems as 400."""
-        current = Mapping.objects.filter(pk=mapping.pk).values("version", "status").first()
+        current = (
+            access.restrict(Mapping.objects.filter(pk=mapping.pk), self.request.user)
+            .values("version", "status")
+            .first()
+        )
         if version is not None and current and current["version"] != version:
             return Response(
                 {

@@ -155,7 +155,7 @@ class SceneViewSet(
         )
 
     def _represent(self, scene: Scene, status_code: int = status.HTTP_200_OK) -> Response:
-        scene = Scene.objects.with_places().get(pk=scene.pk)
+        scene = access.get_or_404(Scene.objects.with_places(), self.request.user, pk=scene.pk)
         context = self.get_serializer_context()
         if self.wants_geojson:
             data = SceneFeatureSerializer(scene, context=context).data

@@ -225,10 +225,10 @@ NOBODY_AT_ALL = {  # kept by the system alone, e.g. the events' columnar copy
     "change": nobody,
     "delete": nobody,
 }
-EVENT_IMPORT = {  # someone else's upload
+FILE_IMPORT = {  # someone else's upload
     "list": county_wide("viewer"),
     "view": county_wide("viewer"),
-    "create": police_import,
+    "create": nobody,  # made only by the upload page, which asks the kind who may
     "change": nobody,
     "delete": nobody,
 }
@@ -332,7 +332,6 @@ MODEL_MATRIX: dict[str, dict[str, Rule]] = {
     "outcomes.surveyindicator": REFERENCE_DATA,
     "outcomes.crimeevent": CRIME_EVENT,
     "outcomes.eventtile": NOBODY_AT_ALL,
-    "outcomes.eventimport": EVENT_IMPORT,
     "outcomes.indicator": INDICATOR,
     "outcomes.aggregatedcount": {a: scene_data_rule(a) for a in ACTIONS},
     "outcomes.surveyresult": {a: scene_data_rule(a) for a in ACTIONS},
@@ -340,6 +339,7 @@ MODEL_MATRIX: dict[str, dict[str, Rule]] = {
     "evaluations.evaluation": {a: evaluation_rule(a) for a in ACTIONS},
     "evaluations.candidate": {a: candidate_rule(a, own_area=True) for a in ACTIONS},
     "evaluations.candidate#other_area": {a: candidate_rule(a, own_area=False) for a in ACTIONS},
+    "core.fileimport": FILE_IMPORT,
     "audit.auditentry": {
         "list": county_wide("manager"),
         "view": county_wide("manager"),
@@ -497,7 +497,7 @@ ENDPOINTS: dict[str, tuple[object, dict]] = {
     # The template, the export of one's own work and the upload: those who record work.
     "interventions:template": (("page", "interventions.intervention", "create"), {}),
     "interventions:export": (("page", "interventions.intervention", "create"), {}),
-    "interventions:import": (("page", "interventions.intervention", "create"), {}),
+    "interventions:import": ("redirect", {}),  # the old address of the upload
     "evaluations:list": ("signed_in", {}),
     # Without ?insats= the page lists the interventions to choose from.
     "evaluations:create": (("page", "evaluations.evaluation", "create"), {}),
@@ -528,13 +528,21 @@ ENDPOINTS: dict[str, tuple[object, dict]] = {
         ("evaluations.evaluation", "view"),
         {"pk": "@evaluations.evaluation"},
     ),
-    # Crime-event uploads: the form for those who may import events; an upload (someone
-    # else's) for the county-wide organisations, 404 for everyone else.
-    "outcome_imports:upload": (("page", "outcomes.eventimport", "create"), {}),
-    "outcome_imports:detail": (
-        ("page", "outcomes.eventimport", "view"),
-        {"pk": "@outcomes.eventimport"},
-    ),
+    # File uploads of every import kind: the list for everyone signed in; a kind's form
+    # for those who may import it; an upload (someone else's) for the county-wide
+    # organisations, 404 for everyone else.
+    "imports:index": ("signed_in", {}),
+    "imports:upload": [
+        (("page", "scenes.scene", "create"), {"kind": "scenes"}),
+        (("page", "mappings.mapping", "create"), {"kind": "mappings"}),
+        (("page", "interventions.intervention", "create"), {"kind": "interventions"}),
+        (("page", "outcomes.crimeevent", "create"), {"kind": "events"}),
+        (("page", "outcomes.aggregatedcount", "create"), {"kind": "counts"}),
+        (("page", "outcomes.surveyresult", "create"), {"kind": "survey"}),
+        (("page", "core.fileimport", "create"), {"kind": "no-such-kind"}),
+    ],
+    "imports:detail": (("page", "core.fileimport", "view"), {"pk": "@core.fileimport"}),
+    "events_upload_moved": ("redirect", {}),
 }
 # Namespaces checked as a whole rather than URL by URL.
 NAMESPACES = {"admin": "admin"}

@@ -57,7 +57,7 @@ def test_outcomes_pages_and_an_upload_that_changes_the_scene(
     page.goto(f"{page.base_url}/utfall/import/")
     page.locator("input[type=file]").set_input_files(str(csv))
     page.locator("input[name=source]").fill("polisen")
-    page.get_by_test_id("event-upload-form").locator("button[type=submit]").click()
+    page.get_by_test_id("upload-form").locator("button[type=submit]").click()
     expect(page.get_by_test_id("upload-status")).to_have_attribute("data-status", "done")
     expect(page.get_by_test_id("inserted")).to_have_text("2")
 

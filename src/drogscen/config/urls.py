@@ -1,4 +1,5 @@
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from drogscen.core.admin import admin_site
 
@@ -9,7 +10,9 @@ urlpatterns = [
     path("kartlaggningar/", include("drogscen.mappings.urls")),
     path("insatser/", include("drogscen.interventions.urls")),
     path("utvardering/", include("drogscen.evaluations.urls")),
-    path("utfall/import/", include("drogscen.outcomes.urls_imports")),
+    path("importera/", include("drogscen.core.imports.urls")),
+    # the event upload's address before every kind had one
+    path("utfall/import/", RedirectView.as_view(url="/importera/events/"), name="events_upload_moved"),
     path("utfall/", include("drogscen.outcomes.urls")),
     path("referens/", include("drogscen.geo.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -18,3 +18,5 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_create_cache_table, sender=self, dispatch_uid="core-cache-table")
+
+        from drogscen.core.imports import access  # noqa: F401 - registers the uploads' rule

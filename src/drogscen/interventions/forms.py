@@ -203,11 +203,3 @@ class TargetForm(forms.Form):
 class StatusForm(forms.Form):
     status = forms.ChoiceField(choices=Intervention.Status.choices, widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput)
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("File"),
-        help_text=_("The filled-in template workbook (.xlsx) or a CSV of interventions."),
-    )
-    dry_run = forms.BooleanField(label=_("Only check the file"), required=False)

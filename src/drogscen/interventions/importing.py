@@ -107,6 +107,11 @@ class InterventionsImport(ImportSpec):
         "by organisation and reference; nothing is deleted."
     )
 
+    links = (
+        (gettext_lazy("Template workbook"), "interventions:template"),
+        (gettext_lazy("Your interventions in the template"), "interventions:export"),
+    )
+
     @classmethod
     def may_import(cls, user) -> bool:
         """Whoever records interventions for at least one organisation."""

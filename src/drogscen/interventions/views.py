@@ -6,9 +6,6 @@ selectors and the services (the scene page's action plan is `selectors.action_pl
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -27,10 +24,8 @@ from drogscen.audit.models import AuditEntry
 from drogscen.audit.recorder import record
 from drogscen.core import access
 from drogscen.core.forms import errors_to_form
-from drogscen.core.imports import ImportRejected
 from drogscen.interventions import selectors, services, workbook
 from drogscen.interventions.forms import (
-    ImportForm,
     InterventionEditForm,
     InterventionFilter,
     InterventionForm,
@@ -38,7 +33,6 @@ from drogscen.interventions.forms import (
     StatusForm,
     TargetForm,
 )
-from drogscen.interventions.importing import interventions_import
 from drogscen.interventions.models import Intervention
 
 PAGE_SIZE = 25
@@ -371,41 +365,8 @@ def template_export(request):
     return _xlsx(content, f"insatser-export-{today}.xlsx")
 
 
-@require_http_methods(["GET", "POST"])
+@require_GET
 def import_upload(request):
-    """The same import as `drogscen import_interventions`, as the signed-in user."""
-    _require_writer(request)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    problems, result = [], None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        name = Path(upload.name).name
-        with tempfile.TemporaryDirectory() as directory:
-            path = Path(directory) / "upload"
-            with path.open("wb") as handle:
-                for chunk in upload.chunks():
-                    handle.write(chunk)
-            try:
-                result = interventions_import(
-                    path=path,
-                    by=request.user,
-                    dry_run=form.cleaned_data["dry_run"],
-                    label=name,
-                )
-            except ImportRejected as rejected:
-                problems = rejected.lines()
-        if result is not None and not result.dry_run:
-            messages.success(
-                request,
-                _(
-                    "%(file)s: %(read)s read, %(created)s created, %(updated)s updated, "
-                    "%(unchanged)s unchanged."
-                )
-                % {"file": name, **result.counts()},
-            )
-            return redirect("interventions:inventory")
-    return render(
-        request,
-        "interventions/import.html",
-        {"form": form, "problems": problems, "result": result},
-    )
+    """The address the workbook upload had before every import kind had one: the same
+    import now runs in the background on the shared upload page."""
+    return redirect("imports:upload", kind="interventions")

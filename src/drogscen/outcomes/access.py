@@ -22,7 +22,6 @@ from drogscen.outcomes.models import (
     AggregatedCount,
     CrimeCode,
     CrimeEvent,
-    EventImport,
     EventTile,
     Indicator,
     SurveyIndicator,
@@ -127,17 +126,6 @@ def crime_event_scope(principal: access.Principal, action: str) -> Q:
 @access.register(EventTile)
 def event_tile_scope(principal: access.Principal, action: str) -> Q:
     # The columnar copy of the events: written and read by the system only.
-    return access.NOTHING
-
-
-@access.register(EventImport)
-def event_import_scope(principal: access.Principal, action: str) -> Q:
-    if action == access.VIEW:
-        if principal.county_wide(action):
-            return access.EVERYTHING
-        return Q(created_by=principal.user) if imports_events(principal) else access.NOTHING
-    if action == access.ADD and imports_events(principal):
-        return access.EVERYTHING
     return access.NOTHING
 
 

@@ -64,6 +64,7 @@ from drogscen.outcomes.models import (
 # Imported by name so that a test or benchmark can leave the recomputation out by
 # replacing ``importing.schedule_recompute_near`` / ``importing.schedule_recompute``.
 from drogscen.outcomes.recompute import schedule_recompute, schedule_recompute_near
+from drogscen.outcomes.upload_forms import EventOptionsForm
 from drogscen.scenes.models import Scene
 
 EXAMPLES = 10
@@ -127,6 +128,7 @@ class EventsImport(ImportSpec):
     expected = gettext_lazy("CSV, Parquet, GeoPackage, a zipped shapefile or JSON Lines")
     max_bytes = parsing.MAX_EVENT_FILE_BYTES
     audit_model = "outcomes.CrimeEvent"
+    options_form = EventOptionsForm
     description = gettext_lazy(
         "Crime events with the columns event_id, occurred_at, crime_code, x, y; inserted "
         "or updated by source and event_id."
@@ -153,6 +155,42 @@ class EventsImport(ImportSpec):
     @classmethod
     def may_import(cls, user) -> bool:
         return may_import_events(user)
+
+    def options_shown(self, options: dict[str, Any]) -> list[tuple[Any, str]]:
+        return [
+            (gettext_lazy("Source"), self.source),
+            (gettext_lazy("Coordinate system"), self.crs),
+        ]
+
+    def result_rows(self, result: dict[str, Any]) -> list[tuple[Any, int, str]]:
+        details = result.get("details", {})
+        rows = [
+            (gettext_lazy("Rows read"), result.get("read", 0), "read"),
+            (gettext_lazy("Inserted"), result.get("created", 0), "inserted"),
+            (gettext_lazy("Updated"), result.get("updated", 0), "updated"),
+            (gettext_lazy("Unchanged"), result.get("unchanged", 0), "unchanged"),
+            (gettext_lazy("Outside the county (not stored)"), details.get("skipped", 0), "skipped"),
+        ]
+        if result.get("removed"):
+            label = gettext_lazy("Removed (moved outside the county)")
+            rows.append((label, result["removed"], "removed"))
+        rows.append((gettext_lazy("Invalid rows left out"), result.get("rejected", 0), "rejected"))
+        if details.get("collapsed"):
+            label = gettext_lazy("Identical repeated rows counted once")
+            rows.append((label, details["collapsed"], "collapsed"))
+        if details.get("unknown_codes"):
+            label = gettext_lazy("Events with crime codes not in the code table (counted as other)")
+            rows.append((label, details["unknown_codes"], "unknown-codes"))
+        return rows
+
+    def result_lists(self, result: dict[str, Any]) -> list[tuple[Any, list[str], str]]:
+        details = result.get("details", {})
+        lists = [
+            (gettext_lazy("Crime codes not in the code table"), "unknown_code_examples", "codes"),
+            (gettext_lazy("Events outside the county"), "skipped_examples", "skipped-examples"),
+            (gettext_lazy("Invalid rows"), "rejected_examples", "rejected-examples"),
+        ]
+        return [(head, details[key], tid) for head, key, tid in lists if details.get(key)]
 
     def before_read(self, file: ImportFile) -> None:
         if not self.source or len(self.source) > MAX_SOURCE:

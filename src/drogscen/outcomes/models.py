@@ -120,41 +120,6 @@ class EventTile(models.Model):
         return f"{self.source} {self.tile_x},{self.tile_y} ({self.rows})"
 
 
-class EventImport(models.Model):
-    """An upload of crime events from the web page, run as a background task."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("queued")
-        RUNNING = "running", _("running")
-        DONE = "done", _("done")
-        FAILED = "failed", _("failed")
-
-    file = models.FileField(_("file"), upload_to="event-imports/")
-    original_name = models.CharField(_("file name"), max_length=255)
-    source = models.CharField(_("source"), max_length=64)
-    crs = models.CharField(_("coordinate system"), max_length=32, default="EPSG:3006")
-    skip_invalid = models.BooleanField(_("import the valid rows, list the rest"), default=False)
-    status = models.CharField(
-        _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED
-    )
-    rows_total = models.PositiveIntegerField(_("rows"), default=0)
-    rows_done = models.PositiveIntegerField(_("rows processed"), default=0)
-    result = models.JSONField(_("result"), default=dict, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="event_imports"
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("event import")
-        verbose_name_plural = _("event imports")
-
-    def __str__(self) -> str:
-        return f"{self.original_name} ({self.get_status_display()})"
-
-
 class Indicator(models.Model):
     """Precomputed count per scene × zone × month × category. Rows with ``month`` 0 are
     whole-year figures from aggregated counts, used only for years without events

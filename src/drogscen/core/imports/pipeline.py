@@ -22,6 +22,7 @@ from typing import Any, ClassVar
 
 from django.apps import apps
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from drogscen.core import registry
 from drogscen.core.imports.files import MAX_IMPORT_BYTES, file_checked, sha256
@@ -93,6 +94,7 @@ class ImportSpec:
     audit_model: ClassVar[str]  # "app_label.Model" of the audit entry
     description: ClassVar[Any] = ""  # what the file holds, for the upload page
     options_form: ClassVar[type | None] = None  # a django.forms.Form of the options
+    links: ClassVar[tuple[tuple[Any, str], ...]] = ()  # (label, URL name) for the upload page
 
     def __init__(self, **options: Any) -> None:
         self.options = options
@@ -124,6 +126,35 @@ class ImportSpec:
 
     def write(self, plan: Plan, *, file: ImportFile, by, progress: Progress) -> None:
         raise NotImplementedError
+
+    def run(self, **kwargs: Any) -> ImportResult:
+        """`run_import` with this spec (path, by, dry_run, on_progress, label)."""
+        return run_import(spec=self, **kwargs)
+
+    # --- what the upload page shows ---------------------------------------------------------
+
+    def result_rows(self, result: dict[str, Any]) -> list[tuple[Any, int, str]]:
+        """(label, number, test id) rows of a stored result (`ImportResult.as_dict`)."""
+        rows = [
+            (_("Rows read"), result.get("read", 0), "read"),
+            (_("Created"), result.get("created", 0), "created"),
+            (_("Updated"), result.get("updated", 0), "updated"),
+            (_("Unchanged"), result.get("unchanged", 0), "unchanged"),
+        ]
+        if result.get("removed"):
+            rows.append((_("Removed"), result["removed"], "removed"))
+        if result.get("rejected"):
+            rows.append((_("Invalid rows left out"), result["rejected"], "rejected"))
+        return rows
+
+    def result_lists(self, result: dict[str, Any]) -> list[tuple[Any, list[str], str]]:
+        """(heading, lines, test id) lists under the result table, e.g. the warnings."""
+        warnings = result.get("warnings") or []
+        return [(_("Warnings"), warnings, "warnings")] if warnings else []
+
+    def options_shown(self, options: dict[str, Any]) -> list[tuple[Any, str]]:
+        """(label, value) of the upload's options for its page."""
+        return []
 
     # --- the record -----------------------------------------------------------------------
 

@@ -390,16 +390,23 @@ def test_a_csv_of_interventions(editor, jarva_scene, tmp_path):
     assert Intervention.objects.get().target_groups == ["residents"]
 
 
-def test_the_upload_page_uses_the_same_import(client, editor, jarva_scene, tmp_path):
+def test_the_upload_page_uses_the_same_import(
+    client, editor, jarva_scene, tmp_path, django_capture_on_commit_callbacks
+):
+    from drogscen.core.models import FileImport
+
     client.force_login(editor)
+    old_address = client.get(reverse("interventions:import"))
+    assert old_address.url == reverse("imports:upload", args=["interventions"])
     bad = write_book(tmp_path / "fel.xlsx", {"interventions": [row(methods="nej")]})
-    with bad.open("rb") as handle:
-        response = client.post(reverse("interventions:import"), {"file": handle})
-    assert response.status_code == 200
-    assert any("fel.xlsx, " in line and "methods" in line for line in response.context["problems"])
+    with bad.open("rb") as handle, django_capture_on_commit_callbacks(execute=True):
+        response = client.post(old_address.url, {"file": handle})
+    refused = FileImport.objects.get()
+    assert response.url == reverse("imports:detail", args=[refused.pk])
+    assert any("fel.xlsx, " in line and "methods" in line for line in refused.result["problems"])
     good = write_book(tmp_path / "ok.xlsx", {"interventions": [row()]})
-    with good.open("rb") as handle:
-        response = client.post(reverse("interventions:import"), {"file": handle})
+    with good.open("rb") as handle, django_capture_on_commit_callbacks(execute=True):
+        response = client.post(old_address.url, {"file": handle})
     assert response.status_code == 302
     assert Intervention.objects.get().ref == "R-1"
 

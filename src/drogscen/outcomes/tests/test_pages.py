@@ -149,9 +149,9 @@ def test_a_municipality_breakdown_leaves_out_other_police_areas_scenes(
 @pytest.mark.django_db
 def test_the_outcomes_page_leads_importers_to_the_event_upload(client, make_user):
     client.force_login(make_user("lpo:jarva", "editor"))
-    assert 'href="/utfall/import/"' in client.get("/utfall/").content.decode()
+    assert 'href="/importera/events/"' in client.get("/utfall/").content.decode()
     client.force_login(make_user("kommun:0180", "editor"))  # imports no events
-    assert 'href="/utfall/import/"' not in client.get("/utfall/").content.decode()
+    assert 'href="/importera/events/"' not in client.get("/utfall/").content.decode()
 
 
 @pytest.mark.django_db

@@ -28,19 +28,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy
 
 from drogscen.core import access
-from drogscen.core.imports import (
-    ImportFile,
-    ImportProblem,
-    ImportRejected,
-    ImportResult,
-    ImportSpec,
-    Plan,
-    Progress,
-    ProgressCallback,
-    RowChecker,
-    readers,
-    run_import,
-)
+from drogscen.core.imports import readers
+from drogscen.core.imports.pipeline import ImportFile, ImportSpec, Plan, Progress, entry_point
+from drogscen.core.imports.problems import ImportProblem, ImportRejected, ImportResult, RowChecker
 from drogscen.interventions import services
 from drogscen.interventions.importing_sheets import (
     Codes,
@@ -163,25 +153,9 @@ class InterventionsImport(ImportSpec):
         steps_written(plan.data, label=file.label, by=by, progress=progress)
 
 
-def interventions_import(
-    *,
-    path,
-    by=None,
-    dry_run: bool = False,
-    on_progress: ProgressCallback | None = None,
-    label: str | None = None,
-) -> ImportResult:
-    """Record the file's interventions, targets and progress in one transaction, all or
-    nothing (rules in the module docstring). `by` is the writer (None: the operator,
-    any organisation). Raises ImportRejected, writing nothing."""
-    return run_import(
-        spec=InterventionsImport(),
-        path=path,
-        by=by,
-        dry_run=dry_run,
-        on_progress=on_progress,
-        label=label,
-    )
+# Record the file's interventions, targets and progress; `by` is the writer (None: the
+# operator, any organisation).
+interventions_import = entry_point(InterventionsImport)
 
 
 # --- compare -----------------------------------------------------------------------------

@@ -40,19 +40,10 @@ from django.utils.translation import gettext_lazy
 
 from drogscen.accounts.models import Organisation
 from drogscen.core import access, imports
-from drogscen.core.imports import (
-    FieldInvalid,
-    ImportFile,
-    ImportProblem,
-    ImportRejected,
-    ImportResult,
-    ImportSpec,
-    Plan,
-    Progress,
-    ProgressCallback,
-    readers,
-    run_import,
-)
+from drogscen.core.imports import readers
+from drogscen.core.imports.pipeline import ImportFile, ImportSpec, Plan, Progress, entry_point
+from drogscen.core.imports.problems import ImportProblem, ImportRejected, ImportResult
+from drogscen.core.imports.values import FieldInvalid
 from drogscen.geo.models import LocalPoliceArea
 from drogscen.mappings import services
 from drogscen.mappings.messages import problem_text
@@ -200,29 +191,9 @@ class MappingsImport(ImportSpec):
         _write(plan.data, label=file.label, progress=progress)
 
 
-def mappings_import(
-    *,
-    path,
-    by=None,
-    dry_run: bool = False,
-    on_progress: ProgressCallback | None = None,
-    label: str | None = None,
-) -> ImportResult:
-    """Record the file's mappings as approved, in one transaction, all or nothing.
-
-    Raises ImportRejected, writing nothing, when the file or any row is unusable.
-    `dry_run` checks and counts only. With `by` (a user), only scenes that user may
-    record mappings for are accepted. One audit entry records an import that wrote
-    something (besides the entries of the mappings themselves).
-    """
-    return run_import(
-        spec=MappingsImport(),
-        path=path,
-        by=by,
-        dry_run=dry_run,
-        on_progress=on_progress,
-        label=label,
-    )
+# Record the file's mappings as approved; with `by`, only scenes that user may record
+# mappings for are accepted.
+mappings_import = entry_point(MappingsImport)
 
 
 # --- reading -----------------------------------------------------------------------------

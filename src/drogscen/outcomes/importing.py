@@ -33,17 +33,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from drogscen.core import access, geo, imports
-from drogscen.core.imports import (
-    ImportFile,
-    ImportProblem,
-    ImportRejected,
-    ImportResult,
-    ImportSpec,
-    Plan,
-    Progress,
-    ProgressCallback,
-    run_import,
-)
+from drogscen.core.imports.pipeline import ImportFile, ImportSpec, Plan, Progress, entry_point
+from drogscen.core.imports.problems import ImportProblem, ImportRejected, ImportResult
 from drogscen.core.imports.readers import Table, read_table
 from drogscen.geo import lookups
 from drogscen.geo.models import Municipality
@@ -386,27 +377,9 @@ def _event_notes(counts: dict[str, Any], details: dict[str, Any]) -> list[str]:
     return notes
 
 
-def events_import(
-    *,
-    path: str | Path,
-    source: str,
-    crs: str = parsing.TARGET_CRS,
-    skip_invalid_to: str | Path | None = None,
-    skip_invalid: bool = False,
-    dry_run: bool = False,
-    by=None,
-    label: str | None = None,
-    on_progress: ProgressCallback | None = None,
-    now: datetime | None = None,
-) -> ImportResult:
-    """Store the crime events of a file for ``source`` (see `EventsImport`).
-    ``on_progress(done, total)`` is called as the rows are checked and written."""
-    spec = EventsImport(
-        source=source, crs=crs, skip_invalid=skip_invalid, skip_invalid_to=skip_invalid_to, now=now
-    )
-    return run_import(
-        spec=spec, path=path, by=by, dry_run=dry_run, on_progress=on_progress, label=label
-    )
+# Store the crime events of a file for the option `source` (and `crs`, `skip_invalid`,
+# `skip_invalid_to`, `now`: see EventsImport).
+events_import = entry_point(EventsImport)
 
 
 # --------------------------------------------------------------------------- counts, surveys
@@ -608,22 +581,10 @@ class SurveyImport(SceneTableImport):
         return parsed
 
 
-def counts_import(
-    *, path, by=None, dry_run: bool = False, on_progress=None, label=None
-) -> ImportResult:
-    """Aggregated counts or youth signals (see `CountsImport`)."""
-    return run_import(
-        spec=CountsImport(), path=path, by=by, dry_run=dry_run, on_progress=on_progress, label=label
-    )
+counts_import = entry_point(CountsImport)
 
 
-def survey_import(
-    *, path, by=None, dry_run: bool = False, on_progress=None, label=None
-) -> ImportResult:
-    """Safety-survey results (see `SurveyImport`)."""
-    return run_import(
-        spec=SurveyImport(), path=path, by=by, dry_run=dry_run, on_progress=on_progress, label=label
-    )
+survey_import = entry_point(SurveyImport)
 
 
 def _row_change(obj, key_fields, values, before: dict | None) -> dict:

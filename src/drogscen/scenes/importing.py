@@ -24,19 +24,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from drogscen.core import access, geo, imports
-from drogscen.core.imports import (
-    FieldInvalid,
-    ImportFile,
-    ImportProblem,
-    ImportRejected,
-    ImportResult,
-    ImportSpec,
-    Plan,
-    Progress,
-    ProgressCallback,
-    readers,
-    run_import,
-)
+from drogscen.core.imports import readers
+from drogscen.core.imports.pipeline import ImportFile, ImportSpec, Plan, Progress, entry_point
+from drogscen.core.imports.problems import ImportProblem, ImportRejected, ImportResult
+from drogscen.core.imports.values import FieldInvalid
 from drogscen.geo.models import LocalPoliceArea
 from drogscen.scenes.derivation import scene_geometry_problems
 from drogscen.scenes.models import Scene
@@ -139,24 +130,8 @@ class ScenesImport(ImportSpec):
         _write(plan.data, label=file.label, by=by, progress=progress)
 
 
-def scenes_import(
-    *,
-    path,
-    by=None,
-    dry_run: bool = False,
-    on_progress: ProgressCallback | None = None,
-    label: str | None = None,
-) -> ImportResult:
-    """Insert new refs and update changed scenes from a GeoJSON, GeoPackage or zipped
-    shapefile (see ScenesImport and `run_import`)."""
-    return run_import(
-        spec=ScenesImport(),
-        path=path,
-        by=by,
-        dry_run=dry_run,
-        on_progress=on_progress,
-        label=label,
-    )
+# Insert new refs and update changed scenes from a GeoJSON, GeoPackage or zipped shapefile.
+scenes_import = entry_point(ScenesImport)
 
 
 def _missing_shapefile_parts(path: Path) -> list[str]:

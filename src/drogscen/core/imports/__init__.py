@@ -36,6 +36,7 @@ from drogscen.core.imports.pipeline import (
     Plan,
     Progress,
     ProgressCallback,
+    entry_point,
     run_import,
     spec_for,
 )
@@ -83,6 +84,7 @@ __all__ = [
     "command_user",
     "date_value",
     "describe_file_type",
+    "entry_point",
     "feature_label",
     "file_checked",
     "is_blank",

@@ -382,6 +382,16 @@ def _format_name(kind: str) -> str:
     return _("a zipped shapefile") if kind == "shapefile" else _("a GeoPackage")
 
 
+def _unreadable_as(label: str, kind: str, exc: Exception) -> ImportRejected:
+    """GDAL's errors come in several classes (and plain exceptions from the driver);
+    whatever it says, the file cannot be read as that format."""
+    return _refused(
+        label,
+        _("cannot be read as %(format)s: %(error)s")
+        % {"format": _format_name(kind), "error": exc},
+    )
+
+
 def _ogr_features(source, label: str, kind: str, wanted: str | None) -> list[Feature]:
     import pyogrio.raw
 
@@ -393,11 +403,7 @@ def _ogr_features(source, label: str, kind: str, wanted: str | None) -> list[Fea
                 source, layer=layer, datetime_as_string=True
             )
     except Exception as exc:
-        raise _refused(
-            label,
-            _("cannot be read as %(format)s: %(error)s")
-            % {"format": _format_name(kind), "error": exc},
-        ) from None
+        raise _unreadable_as(label, kind, exc) from None
     if geometries is None or not meta.get("geometry_type"):
         raise _refused(label, _("layer %(layer)s has no geometry") % {"layer": layer})
     crs_text = meta.get("crs")
@@ -439,11 +445,7 @@ def _ogr_layer(source, label: str, kind: str, wanted: str | None) -> str:
             warnings.simplefilter("ignore", RuntimeWarning)
             layers = [str(name) for name, _type in pyogrio.list_layers(source)]
     except Exception as exc:
-        raise _refused(
-            label,
-            _("cannot be read as %(format)s: %(error)s")
-            % {"format": _format_name(kind), "error": exc},
-        ) from None
+        raise _unreadable_as(label, kind, exc) from None
     if not layers:
         raise _refused(label, _("holds no layers"))
     if wanted in layers:
@@ -591,11 +593,7 @@ def _ogr_frame(path, label: str, kind: str) -> tuple[pd.DataFrame, str | None]:
     try:
         meta, table = pyogrio.read_arrow(source)
     except Exception as exc:  # pyogrio.errors.DataSourceError and friends
-        raise _refused(
-            label,
-            _("cannot be read as %(format)s: %(error)s")
-            % {"format": _format_name(kind), "error": exc},
-        ) from None
+        raise _unreadable_as(label, kind, exc) from None
     geometry_name = meta.get("geometry_name") or "wkb_geometry"
     frame = table.to_pandas()
     crs = None

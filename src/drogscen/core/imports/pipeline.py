@@ -214,29 +214,21 @@ def run_import(
     return plan.result
 
 
+RUN_ARGUMENTS = frozenset({"by", "dry_run", "on_progress", "label"})
+
+
 def entry_point(spec_class: type[ImportSpec]) -> Callable[..., ImportResult]:
     """The function that imports one file of a kind, for code and tests:
     ``f(*, path, by=None, dry_run=False, on_progress=None, label=None, **options)`` runs
     `run_import` with a new spec made with the kind's options (e.g. the events' source)."""
 
-    def import_file(
-        *,
-        path: str | os.PathLike,
-        by=None,
-        dry_run: bool = False,
-        on_progress: ProgressCallback | None = None,
-        label: str | None = None,
-        **options: Any,
-    ) -> ImportResult:
-        spec = spec_class(**options)
-        return run_import(
-            spec=spec, path=path, by=by, dry_run=dry_run, on_progress=on_progress, label=label
-        )
+    def import_file(*, path: str | os.PathLike, **arguments: Any) -> ImportResult:
+        options = {k: v for k, v in arguments.items() if k not in RUN_ARGUMENTS}
+        run = {k: v for k, v in arguments.items() if k in RUN_ARGUMENTS}
+        return run_import(spec=spec_class(**options), path=path, **run)
 
     import_file.__name__ = import_file.__qualname__ = f"{spec_class.kind}_import"
-    import_file.__doc__ = (
-        f"Import one file of the kind {spec_class.kind!r} ({spec_class.__name__})."
-    )
+    import_file.__doc__ = f"Import one file of the kind {spec_class.kind!r} ({spec_class.__name__})"
     return import_file
 
 

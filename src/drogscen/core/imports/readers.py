@@ -387,8 +387,7 @@ def _unreadable_as(label: str, kind: str, exc: Exception) -> ImportRejected:
     whatever it says, the file cannot be read as that format."""
     return _refused(
         label,
-        _("cannot be read as %(format)s: %(error)s")
-        % {"format": _format_name(kind), "error": exc},
+        _("cannot be read as %(format)s: %(error)s") % {"format": _format_name(kind), "error": exc},
     )
 
 

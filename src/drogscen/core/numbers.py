@@ -66,9 +66,3 @@ def square_metres(value: float | int | None) -> str:
     if value is None:
         return MISSING
     return _("%(area)s m²") % {"area": number(value)}
-
-
-def metres(value: float | int | None) -> str:
-    if value is None:
-        return MISSING
-    return _("%(distance)s m") % {"distance": number(value)}

@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from drogscen.accounts.models import Organisation
 from drogscen.mappings import services
-from drogscen.mappings.tests.test_workflow import OPEN_ANSWERS
+from drogscen.mappings.tests.factories import OPEN_ANSWERS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

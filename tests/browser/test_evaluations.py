@@ -3,9 +3,8 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from drogscen.evaluations import services
-from drogscen.evaluations.tests.factories import evaluation_setup
-from drogscen.evaluations.tests.test_early_warning import plant_events
+from drogscen.evaluations import early_warning
+from drogscen.evaluations.tests.factories import evaluation_setup, plant_events
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,7 +29,7 @@ def test_the_early_warning_map_shows_the_emerging_place(page, sign_in, make_user
     Candidate.objects.all().delete()
     scene_factory("W-1", lon=18.0700, lat=59.3150)
     plant_events()
-    services.candidates_compute(period_start=date(2024, 1, 1), period_end=date(2024, 12, 31))
+    early_warning.candidates_compute(period_start=date(2024, 1, 1), period_end=date(2024, 12, 31))
     sign_in(make_user("lpo:jarva", "viewer"))
     page.goto(f"{page.base_url}/utvardering/tidig-varning/")
     expect(page.get_by_test_id("candidate")).to_have_count(1)

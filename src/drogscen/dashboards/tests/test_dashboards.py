@@ -8,7 +8,7 @@ import pytest
 from drogscen.accounts.models import Organisation
 from drogscen.core.testing import get_with_queries
 from drogscen.mappings import services
-from drogscen.mappings.tests.test_workflow import OPEN_ANSWERS
+from drogscen.mappings.tests.factories import OPEN_ANSWERS
 from drogscen.reports.builder import report_build
 from drogscen.scenes.models import Scene
 

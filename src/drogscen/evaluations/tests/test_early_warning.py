@@ -1,51 +1,21 @@
 """Candidate places in the county: found, scoped, dismissed, turned into scenes, exported."""
 
 import json
-from datetime import UTC, date, datetime
+from datetime import date
 
-import numpy as np
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
 from drogscen.core import geo
-from drogscen.evaluations import services
+from drogscen.evaluations import early_warning
 from drogscen.evaluations.models import Candidate
-from drogscen.outcomes.models import CrimeCode, CrimeEvent
+from drogscen.evaluations.tests.factories import AT_SCENE, EMERGING, plant_events
+from drogscen.outcomes.models import CrimeEvent
 from drogscen.scenes.models import Scene
 
 pytestmark = pytest.mark.django_db
-
-EMERGING = (17.9150, 59.4000)  # in Järva, away from any scene
-AT_SCENE = (18.0700, 59.3150)  # Södermalm, where a scene is registered
-
-
-def plant_events(year=2024, *, seed=0):
-    rng = np.random.default_rng(seed)
-    CrimeCode.objects.get_or_create(
-        code="V1", defaults={"name_sv": "Våld", "categories": ["violent"]}
-    )
-    CrimeCode.objects.get_or_create(
-        code="N1", defaults={"name_sv": "Narkotika", "categories": ["drug"]}
-    )
-    lon = rng.uniform(17.80, 18.20, 400)
-    lat = rng.uniform(59.25, 59.45, 400)
-    for point, n in ((EMERGING, 50), (AT_SCENE, 50)):
-        lon = np.concatenate([lon, rng.normal(point[0], 0.0008, n)])
-        lat = np.concatenate([lat, rng.normal(point[1], 0.0004, n)])
-    x, y = geo.project_xy(lon, lat, source=geo.WGS84, target=geo.SWEREF99TM)
-    CrimeEvent.objects.bulk_create(
-        CrimeEvent(
-            source="t",
-            event_id=f"{year}-{i}",
-            occurred_at=datetime(year, 1 + i % 12, 5, tzinfo=UTC),
-            crime_code="V1" if i % 3 else "N1",
-            x=float(px),
-            y=float(py),
-        )
-        for i, (px, py) in enumerate(zip(x, y, strict=True))
-    )
 
 
 @pytest.fixture(autouse=True)
@@ -60,7 +30,9 @@ def no_other_events(db):
 def found(scene_factory):
     scene_factory("W-1", lon=AT_SCENE[0], lat=AT_SCENE[1])
     plant_events()
-    return services.candidates_compute(period_start=date(2024, 1, 1), period_end=date(2024, 12, 31))
+    return early_warning.candidates_compute(
+        period_start=date(2024, 1, 1), period_end=date(2024, 12, 31)
+    )
 
 
 def test_the_emerging_place_is_found_and_the_known_scene_is_not(found):
@@ -78,8 +50,8 @@ def test_the_emerging_place_is_found_and_the_known_scene_is_not(found):
 
 
 def test_recomputing_replaces_open_candidates_and_keeps_decisions(found, make_user):
-    services.candidate_dismiss(candidate=found[0], reason="Känd händelse", by=None)
-    again = services.candidates_compute(
+    early_warning.candidate_dismiss(candidate=found[0], reason="Känd händelse", by=None)
+    again = early_warning.candidates_compute(
         period_start=date(2024, 1, 1), period_end=date(2024, 12, 31)
     )
     assert again == []  # the dismissed place is not proposed again

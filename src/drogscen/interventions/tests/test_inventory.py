@@ -9,11 +9,10 @@ from datetime import date
 
 import pytest
 from django.conf import settings
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from drogscen.core.testing import get_with_queries
 from drogscen.interventions import views
 from drogscen.interventions.models import Method
 from drogscen.interventions.services import intervention_create, progress_report, target_add
@@ -178,13 +177,10 @@ def test_the_excel_export_has_three_sheets(english, make_user, county):
     assert [r[0] for r in list(book["Scenes without work"].values)[1:]] == ["S-B"]
 
 
-def test_the_inventory_query_count_does_not_grow(
-    client, make_user, county, scene_factory, org, django_assert_num_queries
-):
+def test_the_inventory_query_count_does_not_grow(client, make_user, county, scene_factory, org):
     client.force_login(make_user("samordningskansliet", "viewer"))
     url = reverse("interventions:inventory")
-    with CaptureQueriesContext(connection) as before:
-        client.get(url)
+    _response, before = get_with_queries(client, url)
     methods = list(Method.objects.all()[:3])
     for n in range(6):
         scene = scene_factory(f"S-MORE-{n}", lon=17.92 + n * 0.002, lat=59.385)
@@ -196,8 +192,8 @@ def test_the_inventory_query_count_does_not_grow(
             starts_on=date(2025, 1, 1),
             status="ongoing",
         )
-    with django_assert_num_queries(len(before.captured_queries)):
-        response = client.get(url)
+    response, after = get_with_queries(client, url)
+    assert len(after) == len(before), after
     assert len(response.context["inventory"].interventions) == 10
 
 

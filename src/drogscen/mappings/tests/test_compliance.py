@@ -9,7 +9,7 @@ from django.conf import settings
 
 from drogscen.accounts.models import Organisation
 from drogscen.mappings import compliance, services
-from drogscen.mappings.tests.test_workflow import OPEN_ANSWERS
+from drogscen.mappings.tests.factories import OPEN_ANSWERS
 from drogscen.scenes import services as scene_services
 from drogscen.scenes.models import Scene
 

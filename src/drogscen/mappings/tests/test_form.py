@@ -15,24 +15,12 @@ from django.utils import translation
 from drogscen.mappings import services
 from drogscen.mappings.forms import PERSONAL_DATA_RULE
 from drogscen.mappings.models import Mapping
-from drogscen.mappings.tests.test_pages import FORM
-from drogscen.mappings.tests.test_workflow import OPEN_ANSWERS
-from drogscen.questionnaires.definition import load_builtin_definition
-from drogscen.questionnaires.services import questionnaire_publish, questionnaire_save_draft
+from drogscen.mappings.tests.factories import FORM, OPEN_ANSWERS, publish_variant
 
 pytestmark = pytest.mark.django_db
 
 with translation.override("en"):
     RULE = str(PERSONAL_DATA_RULE)
-
-
-def publish_variant(version: str, valid_from_year: int, change) -> object:
-    definition = load_builtin_definition("v1").to_dict()
-    definition["version"], definition["valid_from_year"] = version, valid_from_year
-    for section in definition["sections"]:
-        for question in section["questions"]:
-            change(question)
-    return questionnaire_publish(version=questionnaire_save_draft(definition=definition))
 
 
 def rename_overall_assessment(question: dict) -> None:

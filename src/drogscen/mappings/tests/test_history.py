@@ -10,8 +10,7 @@ from django.conf import settings
 from drogscen.accounts.models import Organisation
 from drogscen.core.testing import get_with_queries
 from drogscen.mappings import services
-from drogscen.mappings.tests.test_form import publish_variant
-from drogscen.mappings.tests.test_workflow import OPEN_ANSWERS
+from drogscen.mappings.tests.factories import OPEN_ANSWERS, publish_variant
 from drogscen.mappings.timeline import mapping_timeline
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from drogscen.accounts.models import Organisation
 from drogscen.core import access
 from drogscen.mappings import selectors, services
 from drogscen.mappings.models import Mapping
-from drogscen.mappings.tests.test_workflow import OPEN_ANSWERS
+from drogscen.mappings.tests.factories import OPEN_ANSWERS
 from drogscen.scenes.models import Scene
 
 pytestmark = pytest.mark.django_db

@@ -5,23 +5,9 @@ import pytest
 from drogscen.accounts.models import Organisation
 from drogscen.mappings import services
 from drogscen.mappings.models import Mapping
-from drogscen.mappings.tests.test_workflow import OPEN_ANSWERS
+from drogscen.mappings.tests.factories import FORM, OPEN_ANSWERS
 
 pytestmark = pytest.mark.django_db
-
-FORM = {
-    "year": "2024",
-    "mapped_on": "2024-11-05",
-    "participants": ["kommun:0180"],
-    "criteria": ["persistent", "public_use", "public_sale", "perceived_problematic"],
-    "criteria__shown": "True",
-    "symptoms": ["perceived_unsafe"],
-    "symptoms__shown": "True",
-    "sellers_origin": "local",
-    "buyers_origin": "mixed",
-    "main_substance": "cannabis",
-    "overall_assessment": "Daglig handel vid torget.",
-}
 
 
 def test_an_lpo_editor_fills_in_the_form(client, make_user, scene_factory):

@@ -8,17 +8,9 @@ from drogscen.accounts.models import Organisation
 from drogscen.audit.models import AuditEntry
 from drogscen.mappings import services
 from drogscen.mappings.models import Mapping
+from drogscen.mappings.tests.factories import OPEN_ANSWERS
 
 pytestmark = pytest.mark.django_db
-
-OPEN_ANSWERS = {
-    "criteria": ["persistent", "public_use", "public_sale", "perceived_problematic"],
-    "symptoms": ["perceived_unsafe", "crime_hotspot"],
-    "sellers_origin": "local",
-    "buyers_origin": "travelled",
-    "main_substance": "cannabis",
-    "overall_assessment": "Etablerad plats med daglig handel.",
-}
 
 
 @pytest.fixture

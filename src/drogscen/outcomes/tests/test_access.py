@@ -10,7 +10,7 @@ from django.db.models import Sum
 from drogscen.core import access
 from drogscen.outcomes.access import SCENE_FIGURES, TOTALS, scenes_with_details
 from drogscen.outcomes.models import Indicator
-from drogscen.outcomes.tests.helpers import indicators_for
+from drogscen.outcomes.tests.factories import indicators_for
 from drogscen.scenes.models import Scene
 
 pytestmark = pytest.mark.django_db

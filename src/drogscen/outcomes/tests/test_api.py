@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from drogscen.outcomes.intervals import wilson_interval
-from drogscen.outcomes.tests.helpers import indicators_for, survey_for, youth_for
+from drogscen.outcomes.tests.factories import indicators_for, survey_for, youth_for
 
 pytestmark = pytest.mark.django_db
 

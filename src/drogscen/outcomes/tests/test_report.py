@@ -10,8 +10,8 @@ from django.utils import translation
 
 from drogscen.accounts.models import Organisation
 from drogscen.mappings import services
-from drogscen.mappings.tests.test_workflow import OPEN_ANSWERS
-from drogscen.outcomes.tests.helpers import indicators_for, survey_for, youth_for
+from drogscen.mappings.tests.factories import OPEN_ANSWERS
+from drogscen.outcomes.tests.factories import indicators_for, survey_for, youth_for
 from drogscen.reports.builder import report_build
 from drogscen.reports.renderers import render_html
 

@@ -9,7 +9,7 @@ from drogscen.accounts.models import Organisation
 from drogscen.geo.models import LocalPoliceArea
 from drogscen.mappings import services
 from drogscen.mappings.models import Mapping
-from drogscen.mappings.tests.test_workflow import OPEN_ANSWERS
+from drogscen.mappings.tests.factories import OPEN_ANSWERS
 from drogscen.reports.builder import area_on_track, report_build
 
 pytestmark = pytest.mark.django_db

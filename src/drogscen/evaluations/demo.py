@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
-from drogscen.evaluations import services
+from drogscen.evaluations import early_warning, services
 from drogscen.evaluations.models import Candidate, Evaluation
 from drogscen.interventions.models import Intervention
 from drogscen.outcomes.models import CrimeEvent, Indicator
@@ -88,7 +88,9 @@ def demo_evaluations_ensure() -> tuple[int, int]:
         for year in (last.year - 1, last.year):
             start, end = date(year, 1, 1), date(year, 12, 31)
             if not Candidate.objects.filter(period_start=start, period_end=end).exists():
-                candidates += len(services.candidates_compute(period_start=start, period_end=end))
+                candidates += len(
+                    early_warning.candidates_compute(period_start=start, period_end=end)
+                )
     return created, candidates
 
 

@@ -1,5 +1,5 @@
-"""Writes of the evaluations app: saved evaluations (computed once, at save time, from a
-data snapshot) and the early-warning candidate places.
+"""Writes of the evaluations app: saved evaluations, computed once, at save time, from a
+data snapshot (the early-warning candidate places are in :mod:`.early_warning`).
 
 The statistics are the pure functions of :mod:`drogscen.evaluation`; this module gathers
 the counts (from the ``Indicator`` rows, or from the crime events for a drawn comparison
@@ -20,7 +20,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max, Min, Q, Sum
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from drogscen.core import access, geo
@@ -32,10 +31,17 @@ from drogscen.evaluation import (
     weighted_displacement_quotient,
 )
 from drogscen.evaluations.access import evaluation_may_create
-from drogscen.evaluations.models import Candidate, Evaluation
+from drogscen.evaluations.models import Evaluation
 from drogscen.interventions.models import Intervention, personal_data_problems
 from drogscen.outcomes.access import scenes_with_details
-from drogscen.outcomes.models import Category, CrimeCode, CrimeEvent, Indicator
+from drogscen.outcomes.counting import EventArrays, SceneGeometry, count_events_by_zone
+from drogscen.outcomes.models import (
+    CrimeCode,
+    CrimeEvent,
+    Indicator,
+    SurveyIndicator,
+    SurveyResult,
+)
 from drogscen.scenes.models import Scene
 
 CRIME_OUTCOMES = ("violent", "detected", "drug")
@@ -183,12 +189,6 @@ def polygon_series(
 ) -> tuple[list[int], list[int]]:
     """Monthly counts inside a drawn area and in its ring, counted from the crime events
     with the same rules as the indicators (outcomes/counting.py)."""
-    from drogscen.outcomes.counting import (
-        EventArrays,
-        SceneGeometry,
-        count_events_by_zone,
-    )
-
     shape = geo.to_sweref(geo.from_geojson(polygon_wgs84))
     west, south, east, north = shape.bounds
     reach = 500.0
@@ -344,8 +344,6 @@ def _problem(field: str | None, message: str) -> ValidationError:
 
 
 def _survey_snapshot(*, scene, code, before, after, control_scenes) -> dict[str, Any]:
-    from drogscen.outcomes.models import SurveyIndicator, SurveyResult
-
     indicator = SurveyIndicator.objects.filter(code=code).first()
     if indicator is None:
         raise _problem("outcome", _("Unknown survey indicator %(code)s.") % {"code": code})
@@ -377,34 +375,24 @@ def _survey_snapshot(*, scene, code, before, after, control_scenes) -> dict[str,
     }
 
 
-@transaction.atomic
-def evaluation_create(
-    *,
-    scene: Scene,
-    interventions: Iterable[Intervention],
-    outcome: str,
-    before_start: date,
-    before_end: date,
-    after_start: date,
-    after_end: date,
-    buffer: str = Evaluation.Buffer.BUFFER_200,
-    control_geometry: dict | None = None,
-    note: str = "",
-    by=None,
-) -> Evaluation:
-    """Check the choice, gather the counts, compute RES, WDD, WDQ and the interrupted
-    time series and save it all. Periods are whole months (dates are taken to their
-    month). Problems are ValidationErrors naming the field."""
-    interventions = list(interventions)
-    if by is not None:
-        access.get_or_404(Scene.objects.all(), by, pk=scene.pk)
-        visible = access.restrict(Intervention.objects.all(), by).filter(
-            pk__in=[i.pk for i in interventions]
-        )
-        if visible.count() != len(interventions):
-            raise Http404
-        if not evaluation_may_create(by, scene=scene, interventions=interventions):
-            raise Http404
+def _check_may_evaluate(*, scene: Scene, interventions: list[Intervention], by) -> None:
+    """404 unless the user sees the scene and every intervention and may evaluate them."""
+    if by is None:
+        return
+    access.get_or_404(Scene.objects.all(), by, pk=scene.pk)
+    visible = access.restrict(Intervention.objects.all(), by).filter(
+        pk__in=[i.pk for i in interventions]
+    )
+    if visible.count() != len(interventions):
+        raise Http404
+    if not evaluation_may_create(by, scene=scene, interventions=interventions):
+        raise Http404
+
+
+def _check_choice(
+    *, scene: Scene, interventions: list[Intervention], outcome: str, buffer: str
+) -> None:
+    """Interventions linked to the scene, a known ring and a known outcome."""
     if not interventions:
         raise _problem("interventions", _("Choose at least one intervention to evaluate."))
     at_scene = set(
@@ -420,10 +408,22 @@ def evaluation_create(
         )
     if buffer not in Evaluation.Buffer.values:
         raise _problem("buffer", _("Choose the ring 0–200 m or 200–500 m."))
-    survey = outcome.startswith(SURVEY_PREFIX)
-    if not survey and outcome not in CRIME_OUTCOMES:
+    if not outcome.startswith(SURVEY_PREFIX) and outcome not in CRIME_OUTCOMES:
         raise _problem("outcome", _("Choose violent, detected or drug crime, or a survey."))
 
+
+def _periods_choose(
+    *,
+    before_start: date,
+    before_end: date,
+    after_start: date,
+    after_end: date,
+    intervention_start: date,
+    survey: bool,
+) -> tuple[range, range, int]:
+    """The before and after periods as ranges of month keys, and the intervention's start
+    month: in order, long enough for the time series and inside the crime counts (a
+    survey is yearly and needs neither)."""
     b0, b1 = month_key(before_start), month_key(before_end) + 1
     a0, a1 = month_key(after_start), month_key(after_end) + 1
     if b1 <= b0:
@@ -438,7 +438,7 @@ def evaluation_create(
             _("Each period needs at least %(n)s months (the time series needs them).")
             % {"n": MIN_MONTHS},
         )
-    start_key = month_key(min(i.starts_on for i in interventions))
+    start_key = month_key(intervention_start)
     if not survey and not b1 <= start_key < a1:
         raise _problem(
             "before_end" if start_key < b1 else "after_end",
@@ -448,7 +448,6 @@ def evaluation_create(
             )
             % {"month": month_label(start_key)},
         )
-    months = range(b0, a1)
     if not survey:
         covered = data_months()
         if covered is None:
@@ -459,10 +458,22 @@ def evaluation_create(
                 _("Crime counts exist for %(first)s – %(last)s only; choose periods inside.")
                 % {"first": month_label(covered[0]), "last": month_label(covered[1])},
             )
+    return range(b0, b1), range(a0, a1), start_key
 
-    before, after = range(b0, b1), range(a0, a1)
-    control_scenes: list[Scene] = []
-    basis = "polygon"
+
+def _comparison_choose(
+    *,
+    scene: Scene,
+    outcome: str,
+    before: range,
+    after: range,
+    control_geometry: dict | None,
+    by,
+) -> tuple[dict | None, list[Scene], str]:
+    """The comparison: the drawn area (checked and normalised), or else the proposed
+    comparison scenes. Returns the area, the scenes and their basis ("polygon" for an
+    area)."""
+    survey = outcome.startswith(SURVEY_PREFIX)
     # An evaluator who is not county-wide compares only with what they may read: a drawn
     # area is counted from the raw events wherever it lies, and comparison scenes come
     # from the scenes whose figures they see.
@@ -485,65 +496,118 @@ def evaluation_create(
                 "control_geometry",
                 _("A drawn comparison area has no survey results; use the proposed scenes."),
             )
-        control_geometry = geo.normalised_geojson(shape)
-    else:
-        control_scenes, basis = control_scenes_propose(
-            scene=scene,
-            outcome=outcome if not survey else "violent",
-            before=before,
-            after=after,
-            within=None if county_wide else scenes_with_details(by),
+        return geo.normalised_geojson(shape), [], "polygon"
+    control_scenes, basis = control_scenes_propose(
+        scene=scene,
+        outcome=outcome if not survey else "violent",
+        before=before,
+        after=after,
+        within=None if county_wide else scenes_with_details(by),
+    )
+    if not control_scenes:
+        raise _problem(
+            "control_kind",
+            _(
+                "No comparison scenes without interventions and with counts before were "
+                "found; draw a comparison area on the map."
+            ),
         )
-        if not control_scenes:
-            raise _problem(
-                "control_kind",
-                _(
-                    "No comparison scenes without interventions and with counts before were "
-                    "found; draw a comparison area on the map."
-                ),
-            )
+    return control_geometry, control_scenes, basis
 
-    if survey:
-        snapshot = _survey_snapshot(
+
+def _survey_counts(
+    *, scene: Scene, outcome: str, before: range, after: range, control_scenes: list[Scene]
+) -> dict[str, Any]:
+    """The yearly survey snapshot with the before and after slices set from the years of
+    each period (they must not share a year)."""
+    snapshot = _survey_snapshot(
+        scene=scene,
+        code=outcome[len(SURVEY_PREFIX) :],
+        before=before,
+        after=after,
+        control_scenes=control_scenes,
+    )
+    years = [int(y) for y in snapshot["labels"]]
+    before_years = [y for y in years if before.start // 12 <= y <= (before.stop - 1) // 12]
+    after_years = [y for y in years if after.start // 12 <= y <= (after.stop - 1) // 12]
+    if set(before_years) & set(after_years):
+        raise _problem(
+            "after_start", _("For a survey, the before and after periods need separate years.")
+        )
+    snapshot["before"] = [0, len(before_years)]
+    snapshot["after"] = [years.index(after_years[0]), years.index(after_years[-1]) + 1]
+    return snapshot
+
+
+def _crime_counts(
+    *,
+    scene: Scene,
+    outcome: str,
+    buffer: str,
+    before: range,
+    after: range,
+    start_key: int,
+    control_geometry: dict | None,
+    control_scenes: list[Scene],
+) -> dict[str, Any]:
+    """The monthly snapshot: the scene and its ring from the indicators, the comparison
+    from the indicators of its scenes or counted from the events in the drawn area."""
+    months = range(before.start, after.stop)
+    b0 = before.start
+    treated = _monthly([scene.pk], "inside", outcome, months)
+    ring = _monthly([scene.pk], buffer, outcome, months)
+    if control_geometry:
+        control, control_ring = polygon_series(
+            control_geometry, outcome=outcome, months=months, buffer=buffer
+        )
+    else:
+        ids = [s.pk for s in control_scenes]
+        control = _monthly(ids, "inside", outcome, months)
+        control_ring = _monthly(ids, buffer, outcome, months)
+    return {
+        "unit": "month",
+        "labels": [month_label(k) for k in months],
+        "before": [0, before.stop - b0],
+        "after": [after.start - b0, after.stop - b0],
+        "intervention_index": start_key - b0,
+        "series": {
+            "treated": treated,
+            "buffer": ring,
+            "control": control,
+            "control_buffer": control_ring,
+        },
+    }
+
+
+def _snapshot_gather(
+    *,
+    scene: Scene,
+    outcome: str,
+    buffer: str,
+    before: range,
+    after: range,
+    start_key: int,
+    control_geometry: dict | None,
+    control_scenes: list[Scene],
+    basis: str,
+) -> dict[str, Any]:
+    """Everything the results are computed from: the survey's or the crime counts, and
+    what they are counted for."""
+    if outcome.startswith(SURVEY_PREFIX):
+        snapshot = _survey_counts(
+            scene=scene, outcome=outcome, before=before, after=after, control_scenes=control_scenes
+        )
+    else:
+        snapshot = _crime_counts(
             scene=scene,
-            code=outcome[len(SURVEY_PREFIX) :],
+            outcome=outcome,
+            buffer=buffer,
             before=before,
             after=after,
+            start_key=start_key,
+            control_geometry=control_geometry,
             control_scenes=control_scenes,
         )
-        years = [int(y) for y in snapshot["labels"]]
-        before_years = [y for y in years if b0 // 12 <= y <= (b1 - 1) // 12]
-        after_years = [y for y in years if a0 // 12 <= y <= (a1 - 1) // 12]
-        if set(before_years) & set(after_years):
-            raise _problem(
-                "after_start", _("For a survey, the before and after periods need separate years.")
-            )
-        snapshot["before"] = [0, len(before_years)]
-        snapshot["after"] = [years.index(after_years[0]), years.index(after_years[-1]) + 1]
-    else:
-        treated = _monthly([scene.pk], "inside", outcome, months)
-        ring = _monthly([scene.pk], buffer, outcome, months)
-        if control_geometry:
-            control, control_ring = polygon_series(
-                control_geometry, outcome=outcome, months=months, buffer=buffer
-            )
-        else:
-            ids = [s.pk for s in control_scenes]
-            control = _monthly(ids, "inside", outcome, months)
-            control_ring = _monthly(ids, buffer, outcome, months)
-        snapshot = {
-            "unit": "month",
-            "labels": [month_label(k) for k in months],
-            "before": [0, b1 - b0],
-            "after": [a0 - b0, a1 - b0],
-            "intervention_index": start_key - b0,
-            "series": {
-                "treated": treated,
-                "buffer": ring,
-                "control": control,
-                "control_buffer": control_ring,
-            },
-        }
     snapshot.update(
         {
             "outcome": outcome,
@@ -556,20 +620,31 @@ def evaluation_create(
             },
         }
     )
-    if snapshot["unit"] == "month":
-        # Make sure the before/after slices are the same as the periods.
-        snapshot["before"] = [0, b1 - b0]
-    _check_counts(snapshot)
-    results = results_compute(snapshot)
-    results["snapshot_sha256"] = snapshot_digest(snapshot)
+    return snapshot
 
+
+def _evaluation_store(
+    *,
+    scene: Scene,
+    interventions: list[Intervention],
+    outcome: str,
+    before: range,
+    after: range,
+    buffer: str,
+    control_geometry: dict | None,
+    control_scenes: list[Scene],
+    snapshot: dict[str, Any],
+    results: dict[str, Any],
+    note: str,
+    by,
+) -> Evaluation:
     evaluation = Evaluation(
         scene=scene,
         outcome=outcome,
-        before_start=month_start(b0),
-        before_end=month_end(b1 - 1),
-        after_start=month_start(a0),
-        after_end=month_end(a1 - 1),
+        before_start=month_start(before.start),
+        before_end=month_end(before.stop - 1),
+        after_start=month_start(after.start),
+        after_end=month_end(after.stop - 1),
         buffer=buffer,
         control_kind=(
             Evaluation.ControlKind.POLYGON if control_geometry else Evaluation.ControlKind.AUTOMATIC
@@ -588,6 +663,74 @@ def evaluation_create(
     if control_scenes:
         evaluation.control_scenes.set(control_scenes)
     return evaluation
+
+
+@transaction.atomic
+def evaluation_create(
+    *,
+    scene: Scene,
+    interventions: Iterable[Intervention],
+    outcome: str,
+    before_start: date,
+    before_end: date,
+    after_start: date,
+    after_end: date,
+    buffer: str = Evaluation.Buffer.BUFFER_200,
+    control_geometry: dict | None = None,
+    note: str = "",
+    by=None,
+) -> Evaluation:
+    """Check the choice, gather the counts, compute RES, WDD, WDQ and the interrupted
+    time series and save it all. Periods are whole months (dates are taken to their
+    month). Problems are ValidationErrors naming the field."""
+    interventions = list(interventions)
+    _check_may_evaluate(scene=scene, interventions=interventions, by=by)
+    _check_choice(scene=scene, interventions=interventions, outcome=outcome, buffer=buffer)
+    survey = outcome.startswith(SURVEY_PREFIX)
+    before, after, start_key = _periods_choose(
+        before_start=before_start,
+        before_end=before_end,
+        after_start=after_start,
+        after_end=after_end,
+        intervention_start=min(i.starts_on for i in interventions),
+        survey=survey,
+    )
+    control_geometry, control_scenes, basis = _comparison_choose(
+        scene=scene,
+        outcome=outcome,
+        before=before,
+        after=after,
+        control_geometry=control_geometry,
+        by=by,
+    )
+    snapshot = _snapshot_gather(
+        scene=scene,
+        outcome=outcome,
+        buffer=buffer,
+        before=before,
+        after=after,
+        start_key=start_key,
+        control_geometry=control_geometry,
+        control_scenes=control_scenes,
+        basis=basis,
+    )
+    _check_counts(snapshot)
+    results = results_compute(snapshot)
+    results["snapshot_sha256"] = snapshot_digest(snapshot)
+    return _evaluation_store(
+        scene=scene,
+        interventions=interventions,
+        outcome=outcome,
+        before=before,
+        after=after,
+        buffer=buffer,
+        control_geometry=control_geometry,
+        control_scenes=control_scenes,
+        snapshot=snapshot,
+        results=results,
+        note=note,
+        by=by,
+    )
 
 
 def _check_counts(snapshot: dict[str, Any]) -> None:
@@ -612,263 +755,7 @@ def _check_counts(snapshot: dict[str, Any]) -> None:
                 )
 
 
-# --------------------------------------------------------------------------- candidates
-
-
-def period_of(*, year: int | None = None, rolling_end: date | None = None) -> tuple[date, date]:
-    """A calendar year, or the 12 whole months up to the month before ``rolling_end``."""
-    if year is not None:
-        return date(year, 1, 1), date(year, 12, 31)
-    end_key = month_key(rolling_end or timezone.localdate()) - 1
-    return month_start(end_key - 11), month_end(end_key)
-
-
-def _county_mask(grid) -> np.ndarray:
-    import shapely
-
-    from drogscen.geo.models import Municipality
-
-    shapes = [
-        geo.to_sweref(geo.from_geojson(g))
-        for g in Municipality.objects.values_list("geometry", flat=True)
-    ]
-    county = shapely.union_all(shapes)
-    shapely.prepare(county)
-    cx, cy = grid.centres()
-    return shapely.contains_xy(county, cx, cy)
-
-
-def county_extent() -> tuple[float, float, float, float]:
-    from drogscen.geo.models import Municipality
-
-    bounds = [
-        geo.to_sweref(geo.from_geojson(g)).bounds
-        for g in Municipality.objects.values_list("geometry", flat=True)
-    ]
-    return (
-        min(b[0] for b in bounds),
-        min(b[1] for b in bounds),
-        max(b[2] for b in bounds),
-        max(b[3] for b in bounds),
-    )
-
-
-def _events(first: date, last: date, codes: dict[str, int]):
-    rows = list(
-        CrimeEvent.objects.filter(
-            crime_code__in=list(codes), occurred_at__date__gte=first, occurred_at__date__lte=last
-        ).values_list("x", "y", "crime_code")
-    )
-    x = np.fromiter((r[0] for r in rows), dtype=np.float64, count=len(rows))
-    y = np.fromiter((r[1] for r in rows), dtype=np.float64, count=len(rows))
-    c = np.fromiter((codes[r[2]] for r in rows), dtype=np.int64, count=len(rows))
-    return x, y, c
-
-
-def _place_of(x: float, y: float, on: date):
-    from drogscen.geo import lookups
-    from drogscen.geo.models import LocalPoliceArea, Municipality
-
-    lon, lat = geo.project_xy([x], [y], source=geo.SWEREF99TM, target=geo.WGS84)
-    (municipality,) = lookups.municipalities_at(lon, lat)
-    (district,) = lookups.districts_at(lon, lat, on=on)
-    area = None
-    areas = LocalPoliceArea.objects.valid_on(on)
-    if municipality.key == "0180" and district.key:
-        area = areas.filter(districts__name=district.key).order_by("name").first()
-    if area is None and municipality.key:
-        area = areas.filter(municipalities__code=municipality.key).order_by("name").first()
-    place = Municipality.objects.filter(code=municipality.key).first() if municipality.key else None
-    return place, area
-
-
-VIOLENT, DRUG = 0, 1
-
-
-@transaction.atomic
-def candidates_compute(
-    *,
-    period_start: date,
-    period_end: date,
-    cell_m: int = 250,
-    cover_m: float = 250.0,
-    alpha: float = 0.05,
-    min_events: int = 5,
-    by=None,
-) -> list[Candidate]:
-    """Find the emerging places of a period (evaluations/hotspot_grid.py) among violent
-    and drug crime events, and store them as open candidates. Earlier open candidates of
-    the same period and cell size are replaced; a dismissed or converted one stands, and a
-    new group overlapping it is not proposed again."""
-    import shapely
-
-    from drogscen.evaluations.hotspot_grid import Grid, grid_hotspots
-
-    if by is not None and not access.can(by, access.ADD, Candidate):
-        raise Http404
-    if not 50 <= cell_m <= 5000:
-        raise _problem("cell_m", _("The cell size must be between 50 and 5000 metres."))
-    if period_end < period_start:
-        raise _problem("period_end", _("The period must end after it starts."))
-    codes: dict[str, int] = {}
-    for code, categories in _category_ids_by_code().items():
-        categories = categories or []
-        if Category.VIOLENT in categories:
-            codes[code] = VIOLENT
-        elif Category.DRUG in categories:
-            codes[code] = DRUG
-    length = period_end - period_start + timedelta(days=1)
-    x, y, category = _events(period_start, period_end, codes)
-    px, py, _c = _events(period_start - length, period_start - timedelta(days=1), codes)
-
-    extent = county_extent()
-    grid = Grid.covering(extent, cell_m)
-    mask = _county_mask(grid)
-    active = Scene.objects.filter(identified_on__lte=period_end).exclude(closed_on__lt=period_start)
-    scenes = [geo.to_sweref(geo.from_geojson(g)) for g in active.values_list("geometry", flat=True)]
-    found = grid_hotspots(
-        x=x,
-        y=y,
-        category=category,
-        previous_x=px,
-        previous_y=py,
-        extent=extent,
-        cell_m=cell_m,
-        study_mask=mask,
-        scenes=scenes,
-        cover_m=cover_m,
-        alpha=alpha,
-        min_events=min_events,
-    )
-    same = Candidate.objects.filter(period_start=period_start, period_end=period_end, cell_m=cell_m)
-    same.filter(status=Candidate.Status.OPEN).delete()
-    decided = [
-        geo.to_sweref(geo.from_geojson(c.geometry))
-        for c in same.exclude(status=Candidate.Status.OPEN)
-    ]
-    created = []
-    for group in found.groups:
-        if any(shapely.intersects(group.geometry.buffer(-1), d) for d in decided):
-            continue
-        municipality, area = _place_of(*group.centre, period_end)
-        created.append(
-            Candidate.objects.create(
-                period_start=period_start,
-                period_end=period_end,
-                cell_m=cell_m,
-                geometry=geo.normalised_geojson(geo.to_wgs84(group.geometry)),
-                centre_x=round(group.centre[0], 1),
-                centre_y=round(group.centre[1], 1),
-                cells=len(group.rows),
-                events=group.events,
-                previous_events=group.previous_events,
-                violent=group.by_category.get(VIOLENT, 0),
-                drug=group.by_category.get(DRUG, 0),
-                max_z=round(group.max_z, 3),
-                municipality=municipality,
-                local_police_area=area,
-            )
-        )
-    return created
-
-
-def _decidable(candidate: Candidate, by) -> Candidate:
-    if by is not None:
-        candidate = access.get_or_404(Candidate.objects.all(), by, access.VIEW, pk=candidate.pk)
-        access.get_or_404(Candidate.objects.all(), by, access.CHANGE, pk=candidate.pk)
-    candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
-    if candidate.status != Candidate.Status.OPEN:
-        raise _problem(None, _("This candidate has already been decided."))
-    return candidate
-
-
-@transaction.atomic
-def candidate_dismiss(*, candidate: Candidate, reason: str, by=None) -> Candidate:
-    """Not a new scene (a known event, already handled, ...): the reason is required."""
-    candidate = _decidable(candidate, by)
-    reason = (reason or "").strip()
-    if not reason:
-        raise _problem("reason", _("Say why the candidate is dismissed."))
-    from drogscen.interventions.models import personal_data_problems
-
-    candidate.reason = reason
-    if problems := personal_data_problems(candidate, ("reason",)):
-        raise ValidationError(problems)
-    candidate.status = Candidate.Status.DISMISSED
-    candidate.decided_by = by if getattr(by, "pk", None) else None
-    candidate.decided_at = timezone.now()
-    candidate.save()
-    return candidate
-
-
-@transaction.atomic
-def candidate_convert(
-    *,
-    candidate: Candidate,
-    ref: str,
-    name: str,
-    local_police_area,
-    identified_on: date,
-    by=None,
-) -> Scene:
-    """Register the candidate's cells as a new scene (the scene service checks that the
-    user may register scenes in that local police area); the LPO then edits the outline."""
-    from drogscen.scenes.services import scene_create
-
-    candidate = _decidable(candidate, by)
-    scene = scene_create(
-        ref=ref,
-        name=name,
-        geometry=candidate.geometry,
-        local_police_area=local_police_area,
-        identified_on=identified_on,
-        by=by,
-    )
-    candidate.status = Candidate.Status.CONVERTED
-    candidate.scene = scene
-    candidate.reason = _("Registered as the scene %(ref)s.") % {"ref": scene.ref}
-    candidate.decided_by = by if getattr(by, "pk", None) else None
-    candidate.decided_at = timezone.now()
-    candidate.save()
-    return scene
-
-
-def candidates_geojson(candidates: Iterable[Candidate]) -> dict[str, Any]:
-    """RFC 7946 FeatureCollection (WGS84) of candidate places."""
-    features = []
-    for c in candidates:
-        features.append(
-            {
-                "type": "Feature",
-                "id": c.pk,
-                "geometry": c.geometry,
-                "properties": {
-                    "id": c.pk,
-                    "period_start": c.period_start.isoformat(),
-                    "period_end": c.period_end.isoformat(),
-                    "cell_m": c.cell_m,
-                    "cells": c.cells,
-                    "events": c.events,
-                    "previous_events": c.previous_events,
-                    "violent": c.violent,
-                    "drug": c.drug,
-                    "max_z": c.max_z,
-                    "status": c.status,
-                    "municipality": c.municipality.code if c.municipality_id else None,
-                    "local_police_area": (
-                        c.local_police_area.name if c.local_police_area_id else None
-                    ),
-                },
-            }
-        )
-    return {"type": "FeatureCollection", "features": features}
-
-
 __all__ = [
-    "candidate_convert",
-    "candidate_dismiss",
-    "candidates_compute",
-    "candidates_geojson",
     "evaluation_create",
     "results_compute",
 ]

@@ -1,6 +1,6 @@
 """Evaluation pages (list, the "Utvärdera" form, one evaluation, a method's pooled
 evidence) and the early-warning page with its candidate places. Reads through the scoped
-selectors, writes through the services."""
+selectors, writes through the services (the candidates' through early_warning.py)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from drogscen.core import access
 from drogscen.core.forms import errors_to_form
 from drogscen.evaluations import charts, labels, selectors, services
+from drogscen.evaluations import early_warning as candidate_services  # a view is early_warning
 from drogscen.evaluations.access import evaluation_may_create, sees_early_warning
 from drogscen.evaluations.forms import AnalysisForm, ConvertForm, DismissForm, EvaluationForm
 from drogscen.evaluations.models import Candidate, Evaluation
@@ -290,7 +291,7 @@ def early_warning_data(request):
                 period_start=period[0], period_end=period[1], cell_m=period[2]
             )
         )
-    data = services.candidates_geojson(candidates)
+    data = candidate_services.candidates_geojson(candidates)
     for feature, candidate in zip(data["features"], candidates, strict=True):
         # For the shared map script's popups.
         feature["properties"].update(
@@ -317,12 +318,12 @@ def early_warning_run(request):
                 messages.error(request, problem)
         return redirect("evaluations:early_warning")
     data = form.cleaned_data
-    start, end = services.period_of(
+    start, end = candidate_services.period_of(
         year=None if data["rolling"] else data["year"],
         rolling_end=timezone.localdate() if data["rolling"] else None,
     )
     try:
-        found = services.candidates_compute(
+        found = candidate_services.candidates_compute(
             period_start=start, period_end=end, cell_m=data["cell_m"], by=request.user
         )
     except ValidationError as error:
@@ -371,7 +372,7 @@ def candidate_dismiss(request, pk: int):
     form = DismissForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.candidate_dismiss(
+            candidate_services.candidate_dismiss(
                 candidate=candidate, reason=form.cleaned_data["reason"], by=request.user
             )
         except ValidationError as error:
@@ -404,7 +405,7 @@ def candidate_convert(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            scene = services.candidate_convert(
+            scene = candidate_services.candidate_convert(
                 candidate=candidate,
                 ref=data["ref"],
                 name=data["name"],

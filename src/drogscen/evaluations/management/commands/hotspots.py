@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from drogscen.audit.context import acting
-from drogscen.evaluations import services
+from drogscen.evaluations import early_warning
 
 
 class Command(BaseCommand):
@@ -25,7 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--out", required=True, help="GeoJSON file to write, - for stdout")
 
     def handle(self, *args, **options):
-        start, end = services.period_of(
+        start, end = early_warning.period_of(
             year=options["year"],
             rolling_end=None if options["year"] else timezone.localdate(),
         )
@@ -35,7 +35,7 @@ class Command(BaseCommand):
             sys.exit(2)
         try:
             with acting(None, via="command"):
-                services.candidates_compute(
+                early_warning.candidates_compute(
                     period_start=start, period_end=end, cell_m=options["cell"]
                 )
         except ValidationError as error:
@@ -47,7 +47,9 @@ class Command(BaseCommand):
         candidates = Candidate.objects.filter(
             period_start=start, period_end=end, cell_m=options["cell"]
         ).select_related("municipality", "local_police_area")
-        text = json.dumps(services.candidates_geojson(candidates), ensure_ascii=False, indent=1)
+        text = json.dumps(
+            early_warning.candidates_geojson(candidates), ensure_ascii=False, indent=1
+        )
         if out == "-":
             self.stdout.write(text)
         else:

@@ -61,6 +61,47 @@ class WeightedDisplacementQuotient:
     message: str | None = None
 
 
+def _wdq_without_control(
+    *, cb: Fraction, ca: Fraction, gross_effect: float, total_net_effect: float | None
+) -> WeightedDisplacementQuotient:
+    """A zero control count: only the gross effect (and, with Cb > 0, the TNE) stand."""
+    zero = [name for name, value in (("c_before", cb), ("c_after", ca)) if value == 0]
+    return WeightedDisplacementQuotient(
+        success_measure=None,
+        buffer_measure=None,
+        wdq=None,
+        gross_effect=gross_effect,
+        net_effect=None,
+        total_net_effect=total_net_effect,
+        interpretation=WDQInterpretation.NOT_INTERPRETABLE,
+        reason="control_count_zero",
+        message=(
+            f"{' and '.join(zero)} is zero, so ratios to the control area (success measure, "
+            "buffer measure, WDQ, net effect) are undefined"
+        ),
+    )
+
+
+def _wdq_interpretation(
+    success: Fraction, wdq: Fraction
+) -> tuple[WDQInterpretation, str | None, str | None]:
+    """Guerette app. C, only when the success measure is negative (Bowers & Johnson)."""
+    if success > 0:
+        return (
+            WDQInterpretation.NOT_INTERPRETABLE,
+            "no_success",
+            "the response area did not improve relative to the control area (success measure > 0)"
+            "; the WDQ says nothing about displacement",
+        )
+    if wdq > 0:
+        return WDQInterpretation.DIFFUSION, None, None
+    if wdq == 0:
+        return WDQInterpretation.NO_EFFECT, None, None
+    if wdq > -1:
+        return WDQInterpretation.DISPLACEMENT_NET_BENEFIT, None, None
+    return WDQInterpretation.DISPLACEMENT_EXCEEDS_EFFECT, None, None
+
+
 def weighted_displacement_quotient(
     *,
     r_before: float,
@@ -109,20 +150,8 @@ def weighted_displacement_quotient(
     total_net_effect = None if cb == 0 else float((rb * ca / cb - ra) + (bb * ca / cb - ba))
 
     if cb == 0 or ca == 0:
-        zero = [name for name, value in (("c_before", cb), ("c_after", ca)) if value == 0]
-        return WeightedDisplacementQuotient(
-            success_measure=None,
-            buffer_measure=None,
-            wdq=None,
-            gross_effect=gross_effect,
-            net_effect=None,
-            total_net_effect=total_net_effect,
-            interpretation=WDQInterpretation.NOT_INTERPRETABLE,
-            reason="control_count_zero",
-            message=(
-                f"{' and '.join(zero)} is zero, so ratios to the control area (success measure, "
-                "buffer measure, WDQ, net effect) are undefined"
-            ),
+        return _wdq_without_control(
+            cb=cb, ca=ca, gross_effect=gross_effect, total_net_effect=total_net_effect
         )
 
     success = ra / ca - rb / cb
@@ -146,24 +175,7 @@ def weighted_displacement_quotient(
         )
 
     wdq = buffer / success
-    reason: str | None = None
-    message: str | None = None
-    if success > 0:
-        interpretation = WDQInterpretation.NOT_INTERPRETABLE
-        reason = "no_success"
-        message = (
-            "the response area did not improve relative to the control area (success measure > 0)"
-            "; the WDQ says nothing about displacement"
-        )
-    elif wdq > 0:
-        interpretation = WDQInterpretation.DIFFUSION
-    elif wdq == 0:
-        interpretation = WDQInterpretation.NO_EFFECT
-    elif wdq > -1:
-        interpretation = WDQInterpretation.DISPLACEMENT_NET_BENEFIT
-    else:
-        interpretation = WDQInterpretation.DISPLACEMENT_EXCEEDS_EFFECT
-
+    interpretation, reason, message = _wdq_interpretation(success, wdq)
     return WeightedDisplacementQuotient(
         success_measure=float(success),
         buffer_measure=float(buffer),

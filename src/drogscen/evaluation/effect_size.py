@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
 from . import _validation as check
@@ -180,6 +180,37 @@ def _pooled(estimate: float, se: float, z_crit: float) -> PooledEstimate:
     )
 
 
+def _checked_studies(
+    log_effects: ArrayLike, variances: ArrayLike
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """At least two studies with finite effects and positive, invertible variances: the
+    effects, the variances and the inverse-variance weights."""
+    y = check.finite_vector("log_effects", log_effects)
+    v = check.finite_vector("variances", variances)
+    if y.shape != v.shape:
+        raise EvaluationInputError(
+            f"log_effects and variances must have the same length, got {y.size} and {v.size}",
+            argument="variances",
+        )
+    if y.size < 2:
+        raise EvaluationInputError(
+            f"log_effects must hold at least 2 studies to pool, got {y.size}",
+            argument="log_effects",
+        )
+    if (v <= 0).any():
+        first = int(np.flatnonzero(v <= 0)[0])
+        raise EvaluationInputError(
+            f"variances must be positive; element {first} is {v[first]!r}", argument="variances"
+        )
+    with np.errstate(over="ignore", divide="ignore"):
+        w = 1.0 / v
+    if not np.isfinite(w).all() or not np.isfinite(w.sum()):
+        raise EvaluationInputError(
+            "variances are too small to invert as weights", argument="variances"
+        )
+    return y, v, w
+
+
 def pooled_effect(
     log_effects: ArrayLike,
     variances: ArrayLike,
@@ -205,29 +236,7 @@ def pooled_effect(
             f"method must be 'random' or 'fixed', got {method!r}", argument="method"
         )
     level = check.confidence(confidence)
-    y = check.finite_vector("log_effects", log_effects)
-    v = check.finite_vector("variances", variances)
-    if y.shape != v.shape:
-        raise EvaluationInputError(
-            f"log_effects and variances must have the same length, got {y.size} and {v.size}",
-            argument="variances",
-        )
-    if y.size < 2:
-        raise EvaluationInputError(
-            f"log_effects must hold at least 2 studies to pool, got {y.size}",
-            argument="log_effects",
-        )
-    if (v <= 0).any():
-        first = int(np.flatnonzero(v <= 0)[0])
-        raise EvaluationInputError(
-            f"variances must be positive; element {first} is {v[first]!r}", argument="variances"
-        )
-    with np.errstate(over="ignore", divide="ignore"):
-        w = 1.0 / v
-    if not np.isfinite(w).all() or not np.isfinite(w.sum()):
-        raise EvaluationInputError(
-            "variances are too small to invert as weights", argument="variances"
-        )
+    y, v, w = _checked_studies(log_effects, variances)
 
     k = int(y.size)
     df = k - 1

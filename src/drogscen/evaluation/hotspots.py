@@ -92,6 +92,26 @@ def spatial_weights(
     return sparse.csr_matrix((weights, (rows, cols)), shape=(n, n))
 
 
+def _checked_band(distance_band: float, *, binary: bool) -> float:
+    """The distance band as a positive finite float (and ``binary`` a bool)."""
+    if isinstance(distance_band, bool) or not isinstance(distance_band, numbers.Real):
+        raise EvaluationInputError(
+            f"distance_band must be a positive number, got {distance_band!r}",
+            argument="distance_band",
+        )
+    band = float(distance_band)
+    if not (math.isfinite(band) and band > 0):
+        raise EvaluationInputError(
+            f"distance_band must be positive and finite, got {distance_band!r}",
+            argument="distance_band",
+        )
+    if not isinstance(binary, bool):
+        raise EvaluationInputError(
+            f"binary must be True or False, got {binary!r}", argument="binary"
+        )
+    return band
+
+
 def getis_ord_gi_star(
     values: ArrayLike,
     coords: ArrayLike,
@@ -127,21 +147,7 @@ def getis_ord_gi_star(
             f"values must hold at least 3 locations, got {n}", argument="values"
         )
     points = _coordinates(coords, n)
-    if isinstance(distance_band, bool) or not isinstance(distance_band, numbers.Real):
-        raise EvaluationInputError(
-            f"distance_band must be a positive number, got {distance_band!r}",
-            argument="distance_band",
-        )
-    band = float(distance_band)
-    if not (math.isfinite(band) and band > 0):
-        raise EvaluationInputError(
-            f"distance_band must be positive and finite, got {distance_band!r}",
-            argument="distance_band",
-        )
-    if not isinstance(binary, bool):
-        raise EvaluationInputError(
-            f"binary must be True or False, got {binary!r}", argument="binary"
-        )
+    band = _checked_band(distance_band, binary=binary)
 
     weights = spatial_weights(points, band, binary=binary)
     neighbour_counts = check.read_only(np.diff(weights.indptr).astype(np.int64))

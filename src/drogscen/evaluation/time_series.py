@@ -91,7 +91,7 @@ def _fit_glm(
     scale: str | None = None,
 ):
     with warnings.catch_warnings():
-        # Convergence is checked explicitly below; statsmodels' warnings would only be noise.
+        # The caller (_fitted_model) checks convergence; statsmodels' warnings are only noise.
         warnings.simplefilter("ignore")
         model = sm.GLM(y, x, family=family, offset=log_offset)
         return model.fit(scale=scale) if scale is not None else model.fit()
@@ -114,6 +114,167 @@ def _negative_binomial_alpha(
         options={"xatol": 1e-6},
     )
     return math.exp(float(found.x))
+
+
+def _checked_arguments(
+    *, start, family, harmonics, period, slope_change, confidence
+) -> tuple[int, int, float, float]:
+    """The scalar arguments checked and normalised: start, harmonics, period, level."""
+    if isinstance(start, bool) or not isinstance(start, numbers.Integral):
+        raise EvaluationInputError(
+            f"start must be an integer index, got {start!r}", argument="start"
+        )
+    start = int(start)
+    if family not in _FAMILIES:
+        raise EvaluationInputError(
+            f"family must be one of {', '.join(_FAMILIES)}, got {family!r}", argument="family"
+        )
+    harmonics = check.integer("harmonics", harmonics, minimum=0)
+    if isinstance(period, bool) or not isinstance(period, numbers.Real):
+        raise EvaluationInputError(f"period must be a number, got {period!r}", argument="period")
+    period = float(period)
+    if not (math.isfinite(period) and period >= 2):
+        raise EvaluationInputError(
+            f"period must be finite and at least 2, got {period!r}", argument="period"
+        )
+    if harmonics and not 2 * harmonics < period:
+        raise EvaluationInputError(
+            f"harmonics must be fewer than period/2 ({period:g}/2); {harmonics} pairs alias at "
+            "integer time steps",
+            argument="harmonics",
+        )
+    if not isinstance(slope_change, bool):
+        raise EvaluationInputError(
+            f"slope_change must be True or False, got {slope_change!r}", argument="slope_change"
+        )
+    return start, harmonics, period, check.confidence(confidence)
+
+
+def _check_segments(y: NDArray[np.float64], *, start: int, harmonics: int) -> None:
+    """Enough periods before (3 plus 2 per harmonic pair) and after ``start``."""
+    n = int(y.size)
+    min_before = MIN_PERIODS_BEFORE + 2 * harmonics
+    if not 0 <= start < n:
+        raise EvaluationInputError(
+            f"start must be an index inside counts (0..{n - 1}), got {start}", argument="start"
+        )
+    if start < min_before:
+        raise EvaluationInputError(
+            f"start={start} leaves {start} periods before the intervention; at least {min_before} "
+            f"are needed (3 plus 2 per harmonic pair)",
+            argument="start",
+        )
+    if n - start < MIN_PERIODS_AFTER:
+        raise EvaluationInputError(
+            f"start={start} leaves {n - start} periods after the intervention in a series of "
+            f"{n}; at least {MIN_PERIODS_AFTER} are needed",
+            argument="start",
+        )
+
+
+def _log_offset(offset: ArrayLike | None, n: int) -> NDArray[np.float64]:
+    if offset is None:
+        return np.zeros(n)
+    exposure = check.finite_vector("offset", offset)
+    if exposure.size != n:
+        raise EvaluationInputError(
+            f"offset must have the same length as counts ({n}), got {exposure.size}",
+            argument="offset",
+        )
+    if (exposure <= 0).any():
+        first = int(np.flatnonzero(exposure <= 0)[0])
+        raise EvaluationInputError(
+            f"offset must be positive (its log is taken); element {first} is {exposure[first]!r}",
+            argument="offset",
+        )
+    return np.log(exposure)
+
+
+def _check_nonzero_segments(y: NDArray[np.float64], *, start: int) -> None:
+    # An all-zero segment pushes the Poisson MLE of the step to minus infinity.
+    if not y[:start].any():
+        raise EvaluationInputError(
+            "counts are all zero before the intervention; the level change is not estimable",
+            argument="counts",
+        )
+    if not y[start:].any():
+        raise EvaluationInputError(
+            "counts are all zero after the intervention; the level change is not estimable",
+            argument="counts",
+        )
+
+
+def _check_design(x: NDArray[np.float64], *, slope_change: bool, harmonics: int) -> None:
+    if np.linalg.matrix_rank(x) < x.shape[1]:
+        raise EvaluationInputError(
+            "the design matrix (trend, level change"
+            + (", slope change" if slope_change else "")
+            + (", harmonics" if harmonics else "")
+            + ") is singular for this series; use fewer harmonics or a longer series",
+            argument="harmonics" if harmonics else "counts",
+        )
+
+
+def _fitted_model(
+    y: NDArray[np.float64], x: NDArray[np.float64], log_offset: NDArray[np.float64], *, family
+):
+    """The GLM of the family, and NB2's alpha (None for the Poisson families); refused
+    unless it converged with finite, positive standard errors."""
+    nb_alpha: float | None = None
+    if family == "poisson":
+        result = _fit_glm(y, x, log_offset, sm.families.Poisson())
+    elif family == "quasipoisson":
+        result = _fit_glm(y, x, log_offset, sm.families.Poisson(), scale="X2")
+    else:
+        nb_alpha = _negative_binomial_alpha(y, x, log_offset)
+        result = _fit_glm(y, x, log_offset, sm.families.NegativeBinomial(alpha=nb_alpha))
+    params = np.asarray(result.params, dtype=np.float64)
+    bse = np.asarray(result.bse, dtype=np.float64)
+    usable = np.isfinite(params).all() and np.isfinite(bse).all() and (bse > 0).all()
+    if not result.converged or not usable:
+        raise EvaluationInputError(
+            f"the {family} model did not converge for these counts", argument="counts"
+        )
+    return result, nb_alpha
+
+
+def _rate_ratio(
+    name: str, beta: float, se: float, *, z_crit: float
+) -> tuple[float, float, float, float]:
+    """exp(beta) with its Wald interval, and the two-sided p-value."""
+    values = (beta, beta - z_crit * se, beta + z_crit * se)
+    with np.errstate(over="ignore"):
+        ratios = np.exp(values)
+    if not np.isfinite(ratios).all():
+        raise EvaluationInputError(
+            f"the {name} rate ratio overflows; the fit is degenerate for these counts",
+            argument="counts",
+        )
+    return float(ratios[0]), float(ratios[1]), float(ratios[2]), check.two_sided_p(beta / se)
+
+
+def _fitted_and_counterfactual(
+    x: NDArray[np.float64],
+    params: NDArray[np.float64],
+    log_offset: NDArray[np.float64],
+    *,
+    names: list[str],
+    slope_change: bool,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The model's means, and its prediction with the level (and slope) change set to 0."""
+    linear = x @ params + log_offset
+    counterfactual_x = x.copy()
+    counterfactual_x[:, names.index("level")] = 0.0
+    if slope_change:
+        counterfactual_x[:, names.index("slope")] = 0.0
+    with np.errstate(over="ignore"):
+        fitted = np.exp(linear)
+        counterfactual = np.exp(counterfactual_x @ params + log_offset)
+    if not (np.isfinite(fitted).all() and np.isfinite(counterfactual).all()):
+        raise EvaluationInputError(
+            "fitted or counterfactual values overflow; the fit is degenerate", argument="counts"
+        )
+    return fitted, counterfactual
 
 
 def interrupted_time_series(
@@ -159,142 +320,35 @@ def interrupted_time_series(
     """
     y = check.non_negative_vector("counts", counts)
     n = int(y.size)
-    if isinstance(start, bool) or not isinstance(start, numbers.Integral):
-        raise EvaluationInputError(
-            f"start must be an integer index, got {start!r}", argument="start"
-        )
-    start = int(start)
-    if family not in _FAMILIES:
-        raise EvaluationInputError(
-            f"family must be one of {', '.join(_FAMILIES)}, got {family!r}", argument="family"
-        )
-    harmonics = check.integer("harmonics", harmonics, minimum=0)
-    if isinstance(period, bool) or not isinstance(period, numbers.Real):
-        raise EvaluationInputError(f"period must be a number, got {period!r}", argument="period")
-    period = float(period)
-    if not (math.isfinite(period) and period >= 2):
-        raise EvaluationInputError(
-            f"period must be finite and at least 2, got {period!r}", argument="period"
-        )
-    if harmonics and not 2 * harmonics < period:
-        raise EvaluationInputError(
-            f"harmonics must be fewer than period/2 ({period:g}/2); {harmonics} pairs alias at "
-            "integer time steps",
-            argument="harmonics",
-        )
-    if not isinstance(slope_change, bool):
-        raise EvaluationInputError(
-            f"slope_change must be True or False, got {slope_change!r}", argument="slope_change"
-        )
-    level = check.confidence(confidence)
-
-    min_before = MIN_PERIODS_BEFORE + 2 * harmonics
-    if not 0 <= start < n:
-        raise EvaluationInputError(
-            f"start must be an index inside counts (0..{n - 1}), got {start}", argument="start"
-        )
-    if start < min_before:
-        raise EvaluationInputError(
-            f"start={start} leaves {start} periods before the intervention; at least {min_before} "
-            f"are needed (3 plus 2 per harmonic pair)",
-            argument="start",
-        )
-    if n - start < MIN_PERIODS_AFTER:
-        raise EvaluationInputError(
-            f"start={start} leaves {n - start} periods after the intervention in a series of "
-            f"{n}; at least {MIN_PERIODS_AFTER} are needed",
-            argument="start",
-        )
-
-    if offset is None:
-        log_offset = np.zeros(n)
-    else:
-        exposure = check.finite_vector("offset", offset)
-        if exposure.size != n:
-            raise EvaluationInputError(
-                f"offset must have the same length as counts ({n}), got {exposure.size}",
-                argument="offset",
-            )
-        if (exposure <= 0).any():
-            first = int(np.flatnonzero(exposure <= 0)[0])
-            raise EvaluationInputError(
-                "offset must be positive (its log is taken); "
-                f"element {first} is {exposure[first]!r}",
-                argument="offset",
-            )
-        log_offset = np.log(exposure)
-
-    # An all-zero segment pushes the Poisson MLE of the step to minus infinity.
-    if not y[:start].any():
-        raise EvaluationInputError(
-            "counts are all zero before the intervention; the level change is not estimable",
-            argument="counts",
-        )
-    if not y[start:].any():
-        raise EvaluationInputError(
-            "counts are all zero after the intervention; the level change is not estimable",
-            argument="counts",
-        )
-
+    start, harmonics, period, level = _checked_arguments(
+        start=start,
+        family=family,
+        harmonics=harmonics,
+        period=period,
+        slope_change=slope_change,
+        confidence=confidence,
+    )
+    _check_segments(y, start=start, harmonics=harmonics)
+    log_offset = _log_offset(offset, n)
+    _check_nonzero_segments(y, start=start)
     x, names = _design(n, start, slope_change=slope_change, harmonics=harmonics, period=period)
-    if np.linalg.matrix_rank(x) < x.shape[1]:
-        raise EvaluationInputError(
-            "the design matrix (trend, level change"
-            + (", slope change" if slope_change else "")
-            + (", harmonics" if harmonics else "")
-            + ") is singular for this series; use fewer harmonics or a longer series",
-            argument="harmonics" if harmonics else "counts",
-        )
-
-    nb_alpha: float | None = None
-    if family == "poisson":
-        result = _fit_glm(y, x, log_offset, sm.families.Poisson())
-    elif family == "quasipoisson":
-        result = _fit_glm(y, x, log_offset, sm.families.Poisson(), scale="X2")
-    else:
-        nb_alpha = _negative_binomial_alpha(y, x, log_offset)
-        result = _fit_glm(y, x, log_offset, sm.families.NegativeBinomial(alpha=nb_alpha))
-
+    _check_design(x, slope_change=slope_change, harmonics=harmonics)
+    result, nb_alpha = _fitted_model(y, x, log_offset, family=family)
     params = np.asarray(result.params, dtype=np.float64)
     bse = np.asarray(result.bse, dtype=np.float64)
-    usable = np.isfinite(params).all() and np.isfinite(bse).all() and (bse > 0).all()
-    if not result.converged or not usable:
-        raise EvaluationInputError(
-            f"the {family} model did not converge for these counts", argument="counts"
-        )
 
     z_crit = check.z_critical(level)
 
     def rate_ratio(name: str) -> tuple[float, float, float, float]:
         index = names.index(name)
-        beta, se = float(params[index]), float(bse[index])
-        values = (beta, beta - z_crit * se, beta + z_crit * se)
-        with np.errstate(over="ignore"):
-            ratios = np.exp(values)
-        if not np.isfinite(ratios).all():
-            raise EvaluationInputError(
-                f"the {name} rate ratio overflows; the fit is degenerate for these counts",
-                argument="counts",
-            )
-        return float(ratios[0]), float(ratios[1]), float(ratios[2]), check.two_sided_p(beta / se)
+        return _rate_ratio(name, float(params[index]), float(bse[index]), z_crit=z_crit)
 
     level_rr = rate_ratio("level")
     trend_rr = rate_ratio("time")
     slope_rr = rate_ratio("slope") if slope_change else (None, None, None, None)
-
-    linear = x @ params + log_offset
-    counterfactual_x = x.copy()
-    counterfactual_x[:, names.index("level")] = 0.0
-    if slope_change:
-        counterfactual_x[:, names.index("slope")] = 0.0
-    with np.errstate(over="ignore"):
-        fitted = np.exp(linear)
-        counterfactual = np.exp(counterfactual_x @ params + log_offset)
-    if not (np.isfinite(fitted).all() and np.isfinite(counterfactual).all()):
-        raise EvaluationInputError(
-            "fitted or counterfactual values overflow; the fit is degenerate", argument="counts"
-        )
-
+    fitted, counterfactual = _fitted_and_counterfactual(
+        x, params, log_offset, names=names, slope_change=slope_change
+    )
     dispersion = float(result.pearson_chi2 / result.df_resid)
 
     return InterruptedTimeSeries(

@@ -126,6 +126,102 @@ class GridHotspots:
     groups: list[CellGroup]
 
 
+def _hot_cells(
+    counts: np.ndarray, study: np.ndarray, z: np.ndarray, p: np.ndarray, *, alpha: float
+) -> np.ndarray:
+    """Study cells with a positive Gi* significant after FDR control whose 3 × 3 window is
+    also improbably full under an exact Poisson law (module doc)."""
+    n_study = int(study.sum())
+    hot = np.zeros(counts.shape, dtype=bool)
+    if n_study and z.any():
+        fdr = false_discovery_rate(p[study], alpha=alpha)
+        # Gi*'s normal approximation flatters sparse counts (a county mean of a few
+        # hundredths per cell): the window's count must also be improbable under an exact
+        # Poisson law with the county mean, with the same FDR control.
+        values = np.where(study, counts, 0).astype(np.float64)
+        lag = ndimage.convolve(values, QUEEN, mode="constant", cval=0.0)
+        expected = (
+            values.sum()
+            / n_study
+            * ndimage.convolve(study.astype(np.float64), QUEEN, mode="constant", cval=0.0)
+        )
+        exact = stats.poisson.sf(lag - 1, np.maximum(expected, 1e-12))
+        poisson = false_discovery_rate(exact[study], alpha=alpha)
+        hot[study] = fdr.rejected & poisson.rejected & (z[study] > 0)
+    return hot
+
+
+def _counts_by_category(
+    grid: Grid, x: np.ndarray, y: np.ndarray, category: np.ndarray | None
+) -> dict[int, np.ndarray]:
+    per_category: dict[int, np.ndarray] = {}
+    if category is not None and len(category):
+        cat = np.asarray(category, dtype=np.int64)
+        for value in np.unique(cat):
+            keep = cat == value
+            per_category[int(value)] = grid.counts(np.asarray(x)[keep], np.asarray(y)[keep])
+    return per_category
+
+
+def _cell_groups(
+    grid: Grid,
+    hot: np.ndarray,
+    *,
+    counts: np.ndarray,
+    previous: np.ndarray,
+    per_category: dict[int, np.ndarray],
+    z: np.ndarray,
+    scenes: Sequence[BaseGeometry],
+    cover_m: float,
+    min_events: int,
+) -> tuple[list[CellGroup], int]:
+    """The groups of touching hot cells that are neither covered by a scene nor too small,
+    and how many were covered."""
+    labels, n_groups = ndimage.label(hot, structure=QUEEN)
+    tree = None
+    if len(scenes):
+        geoms = np.array(list(scenes), dtype=object)
+        tree = shapely.STRtree(geoms)
+    cx, cy = grid.centres()
+    groups: list[CellGroup] = []
+    covered = 0
+    if not n_groups:
+        return groups, covered
+    for number, window in enumerate(ndimage.find_objects(labels), start=1):
+        rows, cols = np.nonzero(labels[window] == number)
+        rows = rows + window[0].start
+        cols = cols + window[1].start
+        if tree is not None:
+            points = shapely.points(cx[rows, cols], cy[rows, cols])
+            near = tree.query(points, predicate="dwithin", distance=cover_m)
+            if near.shape[1]:
+                covered += 1
+                continue
+        events = int(counts[rows, cols].sum())
+        if events < min_events:
+            continue
+        weights = counts[rows, cols].astype(np.float64)
+        total = weights.sum()
+        groups.append(
+            CellGroup(
+                rows=rows,
+                cols=cols,
+                geometry=shapely.union_all(
+                    [grid.cell_box(int(r), int(c)) for r, c in zip(rows, cols, strict=True)]
+                ),
+                events=events,
+                previous_events=int(previous[rows, cols].sum()),
+                by_category={k: int(v[rows, cols].sum()) for k, v in per_category.items()},
+                max_z=float(z[rows, cols].max()),
+                centre=(
+                    float((cx[rows, cols] * weights).sum() / total),
+                    float((cy[rows, cols] * weights).sum() / total),
+                ),
+            )
+        )
+    return groups, covered
+
+
 def grid_hotspots(
     *,
     x: np.ndarray,
@@ -153,79 +249,23 @@ def grid_hotspots(
         raise ValueError(f"study_mask must have shape {counts.shape}, got {study.shape}")
     z, p = grid_gi_star(counts, study)
     n_study = int(study.sum())
-    hot = np.zeros(counts.shape, dtype=bool)
-    if n_study and z.any():
-        fdr = false_discovery_rate(p[study], alpha=alpha)
-        # Gi*'s normal approximation flatters sparse counts (a county mean of a few
-        # hundredths per cell): the window's count must also be improbable under an exact
-        # Poisson law with the county mean, with the same FDR control.
-        values = np.where(study, counts, 0).astype(np.float64)
-        lag = ndimage.convolve(values, QUEEN, mode="constant", cval=0.0)
-        expected = (
-            values.sum()
-            / n_study
-            * ndimage.convolve(study.astype(np.float64), QUEEN, mode="constant", cval=0.0)
-        )
-        exact = stats.poisson.sf(lag - 1, np.maximum(expected, 1e-12))
-        poisson = false_discovery_rate(exact[study], alpha=alpha)
-        hot[study] = fdr.rejected & poisson.rejected & (z[study] > 0)
-    labels, n_groups = ndimage.label(hot, structure=QUEEN)
+    hot = _hot_cells(counts, study, z, p, alpha=alpha)
     previous = (
         grid.counts(previous_x, previous_y)
         if previous_x is not None and previous_y is not None
         else np.zeros_like(counts)
     )
-    per_category: dict[int, np.ndarray] = {}
-    if category is not None and len(category):
-        cat = np.asarray(category, dtype=np.int64)
-        for value in np.unique(cat):
-            keep = cat == value
-            per_category[int(value)] = grid.counts(np.asarray(x)[keep], np.asarray(y)[keep])
-
-    tree = None
-    if len(scenes):
-        geoms = np.array(list(scenes), dtype=object)
-        tree = shapely.STRtree(geoms)
-    cx, cy = grid.centres()
-    groups: list[CellGroup] = []
-    covered = 0
-    if n_groups:
-        slices = ndimage.find_objects(labels)
-        for number, window in enumerate(slices, start=1):
-            local = labels[window] == number
-            rows, cols = np.nonzero(local)
-            rows = rows + window[0].start
-            cols = cols + window[1].start
-            if tree is not None:
-                points = shapely.points(cx[rows, cols], cy[rows, cols])
-                near = tree.query(points, predicate="dwithin", distance=cover_m)
-                if near.shape[1]:
-                    covered += 1
-                    continue
-            events = int(counts[rows, cols].sum())
-            if events < min_events:
-                continue
-            weights = counts[rows, cols].astype(np.float64)
-            total = weights.sum()
-            centre = (
-                float((cx[rows, cols] * weights).sum() / total),
-                float((cy[rows, cols] * weights).sum() / total),
-            )
-            geometry = shapely.union_all(
-                [grid.cell_box(int(r), int(c)) for r, c in zip(rows, cols, strict=True)]
-            )
-            groups.append(
-                CellGroup(
-                    rows=rows,
-                    cols=cols,
-                    geometry=geometry,
-                    events=events,
-                    previous_events=int(previous[rows, cols].sum()),
-                    by_category={k: int(v[rows, cols].sum()) for k, v in per_category.items()},
-                    max_z=float(z[rows, cols].max()),
-                    centre=centre,
-                )
-            )
+    groups, covered = _cell_groups(
+        grid,
+        hot,
+        counts=counts,
+        previous=previous,
+        per_category=_counts_by_category(grid, x, y, category),
+        z=z,
+        scenes=scenes,
+        cover_m=cover_m,
+        min_events=min_events,
+    )
     groups.sort(key=lambda g: (-g.events, g.centre))
     return GridHotspots(
         grid=grid,

@@ -40,6 +40,72 @@ class Outlook:
     reason: str | None = None
 
 
+def _no_outlook(
+    all_years: list[int],
+    observed: list[int | None],
+    *,
+    target_year: int,
+    level: float,
+    reason: str,
+) -> Outlook:
+    empty = [None] * len(all_years)
+    return Outlook(
+        years=all_years,
+        observed=observed,
+        mean=empty,
+        low=empty,
+        high=empty,
+        annual_change=None,
+        probability_below_last=None,
+        target_year=target_year,
+        level=level,
+        dispersion=None,
+        few_points=True,
+        reason=reason,
+    )
+
+
+def _simulated_band(
+    beta: np.ndarray,
+    cov: np.ndarray,
+    dispersion: float,
+    *,
+    all_years: list[int],
+    last_year: int,
+    last_count: float,
+    target_year: int,
+    level: float,
+) -> tuple[list[float | None], list[float | None], list[float | None], float | None]:
+    """Mean, band and P(target year < last observed) per year after the last observed one
+    (None before): coefficients drawn from their normal law, a count drawn around each."""
+    rng = np.random.default_rng(SEED)
+    draws = rng.multivariate_normal(beta, cov * dispersion, size=DRAWS)
+    mean: list[float | None] = []
+    low: list[float | None] = []
+    high: list[float | None] = []
+    below = None
+    tail = (1 - level) / 2
+    for year in all_years:
+        if year <= last_year:
+            mean.append(None)
+            low.append(None)
+            high.append(None)
+            continue
+        dt = year - last_year
+        mu = np.exp(np.clip(draws[:, 0] + draws[:, 1] * dt, -30, 16))  # e^16: 9 million
+        if dispersion > 1:
+            n = mu / (dispersion - 1)
+            values = rng.negative_binomial(n, 1 / dispersion)
+        else:
+            values = rng.poisson(mu)
+        mean.append(round(float(math.exp(beta[0] + beta[1] * dt)), 2))
+        low.append(float(np.quantile(values, tail)))
+        high.append(float(np.quantile(values, 1 - tail)))
+        if year == target_year:
+            below = round(float((values < last_count).mean()), 3)
+    return mean, low, high, below
+
+
 def goal_outlook(series: dict[int, int], *, target_year: int, level: float = 0.9) -> Outlook:
     """Log-linear Poisson trend of the yearly counts (GLM, log link, year as covariate),
     projected to ``target_year``. The band is a prediction interval from simulation: the
@@ -53,23 +119,9 @@ def goal_outlook(series: dict[int, int], *, target_year: int, level: float = 0.9
     counts = np.array([series[y] for y in years], dtype=np.float64)
     all_years = list(range(years[0], max(target_year, years[-1]) + 1)) if years else []
     observed = [series.get(y) for y in all_years]
-    empty = [None] * len(all_years)
 
     def none(reason: str) -> Outlook:
-        return Outlook(
-            years=all_years,
-            observed=observed,
-            mean=empty,
-            low=empty,
-            high=empty,
-            annual_change=None,
-            probability_below_last=None,
-            target_year=target_year,
-            level=level,
-            dispersion=None,
-            few_points=True,
-            reason=reason,
-        )
+        return _no_outlook(all_years, observed, target_year=target_year, level=level, reason=reason)
 
     if len(years) < 2:
         return none("too_few_years")
@@ -87,32 +139,17 @@ def goal_outlook(series: dict[int, int], *, target_year: int, level: float = 0.9
     df = len(years) - 2
     dispersion = float(fit.pearson_chi2 / df) if df > 0 else 1.0
     dispersion = max(dispersion, 1.0)
-    rng = np.random.default_rng(SEED)
-    draws = rng.multivariate_normal(beta, cov * dispersion, size=DRAWS)
     future = [y for y in all_years if y > years[-1]]
-    mean: list[float | None] = []
-    low: list[float | None] = []
-    high: list[float | None] = []
-    below = None
-    tail = (1 - level) / 2
-    for year in all_years:
-        if year <= years[-1]:
-            mean.append(None)
-            low.append(None)
-            high.append(None)
-            continue
-        dt = year - years[-1]
-        mu = np.exp(np.clip(draws[:, 0] + draws[:, 1] * dt, -30, 16))  # e^16: 9 million
-        if dispersion > 1:
-            n = mu / (dispersion - 1)
-            values = rng.negative_binomial(n, 1 / dispersion)
-        else:
-            values = rng.poisson(mu)
-        mean.append(round(float(math.exp(beta[0] + beta[1] * dt)), 2))
-        low.append(float(np.quantile(values, tail)))
-        high.append(float(np.quantile(values, 1 - tail)))
-        if year == target_year:
-            below = round(float((values < counts[-1]).mean()), 3)
+    mean, low, high, below = _simulated_band(
+        beta,
+        cov,
+        dispersion,
+        all_years=all_years,
+        last_year=years[-1],
+        last_count=counts[-1],
+        target_year=target_year,
+        level=level,
+    )
     return Outlook(
         years=all_years,
         observed=observed,

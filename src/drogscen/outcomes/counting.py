@@ -701,21 +701,80 @@ def _zone_rows(units: _Units, grid: _Grid) -> _Rows:
     """Zones of the events near every unit (geometry version), whole cells where the
     cell decides, event by event in the cells that straddle an edge."""
     h = grid.size * np.sqrt(0.5) + _EPS_M  # half-diagonal, with rounding slack
-    segs = units.coarse
-    n_seg = np.diff(segs.ptr)
+    n_seg = np.diff(units.coarse.ptr)
     by_m = np.argsort(n_seg, kind="stable")  # units grouped by segment count
 
     # 1. (unit, cell) pairs: non-empty cells within reach, unit-major, row-major
     rank, start, length, cx, cy, centre_in = _cell_pairs(units, grid, by_m)
-    n_pairs = rank.shape[0]
     unit = by_m[rank]
     # every point of a cell is within hh of its centre's distance to the (simplified)
     # boundary: half-diagonal plus the simplification tolerance
     hh = h + units.slack[unit]
 
-    # 2. distance from each cell centre to the boundary, dense per segment count;
-    #    for cells crossed by one ring edge T, the segments within T + h of the centre
-    dist2 = np.empty(n_pairs)
+    # 2. distance from each cell centre to the boundary, and the candidate segments of the
+    #    cells crossed by one ring edge
+    dist2, cand_pair, cand_seg = _centre_distances(units, by_m, rank, cx, cy, hh)
+
+    # 3. cells wholly in one zone
+    dist = np.sqrt(dist2)
+    zone, out, hi = _whole_cell_zones(dist, hh, centre_in)
+    whole = np.flatnonzero(zone >= 0)
+
+    # 4. cells crossed by one ring edge: one distance test per event
+    t_edge = _edge_of_cell(dist, hh)
+    edge = (zone == _UNDECIDED) & out & (t_edge > 0)
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (event, unit, zone)
+    if cand_pair:
+        parts += _edge_cell_events(
+            units,
+            grid,
+            edge,
+            cand_pair,
+            cand_seg,
+            unit=unit,
+            t_edge=t_edge,
+            start=start,
+            length=length,
+        )
+
+    # 5. the rest (cells the polygon's boundary runs through): point in polygon per event
+    rest = np.flatnonzero((zone == _UNDECIDED) & ~edge)
+    if rest.size:
+        parts.append(
+            _boundary_cell_events(units, grid, rest, unit=unit, start=start, length=length, hi=hi)
+        )
+    e_idx, e_unit, e_zone = ([part[k] for part in parts] for k in range(3))
+
+    def cat(arrays: list[np.ndarray], dtype: type) -> np.ndarray:
+        return np.concatenate(arrays) if arrays else np.zeros(0, dtype)
+
+    e_zone_all = cat(e_zone, np.int8)
+    counted = e_zone_all >= 0
+    return _Rows(
+        r_start=start[whole],
+        r_len=length[whole],
+        r_unit=unit[whole],
+        r_zone=zone[whole],
+        e_idx=cat(e_idx, np.int64)[counted],
+        e_unit=cat(e_unit, np.int64)[counted],
+        e_zone=e_zone_all[counted],
+    )
+
+
+def _centre_distances(
+    units: _Units,
+    by_m: np.ndarray,
+    rank: np.ndarray,
+    cx: np.ndarray,
+    cy: np.ndarray,
+    hh: np.ndarray,
+) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray]]:
+    """Squared distance from each pair's cell centre to its unit's boundary, dense per
+    segment count; for cells crossed by one ring edge T, the (pair, segment) candidates
+    within T + hh of the centre."""
+    segs = units.coarse
+    n_seg = np.diff(segs.ptr)
+    dist2 = np.empty(rank.shape[0])
     cand_pair: list[np.ndarray] = []
     cand_seg: list[np.ndarray] = []
     m_of_rank = n_seg[by_m]
@@ -745,70 +804,79 @@ def _zone_rows(units: _Units, grid: _Grid) -> _Rows:
                 r, c = np.nonzero((d2[:, sel] <= reach2).T)
                 cand_pair.append(a + sel[r])
                 cand_seg.append(seg_tab[c, rows[sel[r]]])
+    return dist2, cand_pair, cand_seg
 
-    # 3. cells wholly in one zone
-    dist = np.sqrt(dist2)
+
+def _whole_cell_zones(
+    dist: np.ndarray, hh: np.ndarray, centre_in: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The zone of every pair whose whole cell lies in one zone (else _UNDECIDED), which
+    pairs have their centre outside, and the farthest distance of a cell's point."""
     lo = dist - hh
     hi = dist + hh
     clear = lo > 0.0  # the polygon's boundary does not reach into the cell
     out = clear & ~centre_in
-    zone = np.full(n_pairs, _UNDECIDED, np.int8)
+    zone = np.full(dist.shape[0], _UNDECIDED, np.int8)
     zone[clear & centre_in] = ZONE_INSIDE
     zone[out & (hi <= _R_INNER)] = ZONE_BUFFER_200
     zone[out & (lo > _R_INNER) & (hi <= _R_OUTER)] = ZONE_BUFFER_500
     zone[out & (lo > _R_OUTER)] = _NO_ZONE
-    whole = np.flatnonzero(zone >= 0)
+    return zone, out, hi
 
-    # 4. cells crossed by one ring edge: one distance test per event
-    t_edge = _edge_of_cell(dist, hh)
-    edge = (zone == _UNDECIDED) & out & (t_edge > 0)
-    e_idx, e_unit, e_zone = [], [], []
-    if cand_pair:
-        cp, cs = np.concatenate(cand_pair), np.concatenate(cand_seg)
-        ok = edge[cp]
-        cp, cs = cp[ok], cs[ok]
-        n_cand = np.bincount(cp, minlength=n_pairs)
-        ptr = np.cumsum(n_cand) - n_cand
-        edge_pairs = np.flatnonzero(edge)
-        for c in np.unique(n_cand[edge_pairs]):
-            cells = edge_pairs[n_cand[edge_pairs] == c]
-            cand = cs[ptr[cells][:, None] + np.arange(c)]
-            idx, z = _edge_events(units, grid, cells, cand, unit, t_edge, start, length)
-            e_idx.append(idx)
-            e_unit.append(np.repeat(unit[cells], length[cells]))
-            e_zone.append(z)
 
-    # 5. the rest (cells the polygon's boundary runs through): point in polygon per event
-    rest = np.flatnonzero((zone == _UNDECIDED) & ~edge)
-    if rest.size:
-        idx = _expand(start[rest], length[rest])
-        u_e = np.repeat(unit[rest], length[rest])
-        px, py = grid.x[idx], grid.y[idx]
-        inside = shapely.intersects_xy(units.geoms[u_e], px, py)
-        near = np.repeat(hi[rest] <= _R_INNER, length[rest])
-        z = np.where(inside, ZONE_INSIDE, np.where(near, ZONE_BUFFER_200, _UNDECIDED))
-        far = np.flatnonzero(z == _UNDECIDED)  # only with a coarse grid
-        for u in np.unique(u_e[far]):
-            i = far[u_e[far] == u]
-            z[i] = _ring_zone(px[i], py[i], units, int(u))
-        e_idx.append(idx)
-        e_unit.append(u_e)
-        e_zone.append(z.astype(np.int8))
+def _edge_cell_events(
+    units: _Units,
+    grid: _Grid,
+    edge: np.ndarray,
+    cand_pair: list[np.ndarray],
+    cand_seg: list[np.ndarray],
+    *,
+    unit: np.ndarray,
+    t_edge: np.ndarray,
+    start: np.ndarray,
+    length: np.ndarray,
+) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """(event, unit, zone) arrays of the events in cells crossed by one ring edge, grouped
+    by their number of candidate segments."""
+    n_pairs = edge.shape[0]
+    cp, cs = np.concatenate(cand_pair), np.concatenate(cand_seg)
+    ok = edge[cp]
+    cp, cs = cp[ok], cs[ok]
+    n_cand = np.bincount(cp, minlength=n_pairs)
+    ptr = np.cumsum(n_cand) - n_cand
+    edge_pairs = np.flatnonzero(edge)
+    parts = []
+    for c in np.unique(n_cand[edge_pairs]):
+        cells = edge_pairs[n_cand[edge_pairs] == c]
+        cand = cs[ptr[cells][:, None] + np.arange(c)]
+        idx, z = _edge_events(units, grid, cells, cand, unit, t_edge, start, length)
+        parts.append((idx, np.repeat(unit[cells], length[cells]), z))
+    return parts
 
-    def cat(parts: list[np.ndarray], dtype: type) -> np.ndarray:
-        return np.concatenate(parts) if parts else np.zeros(0, dtype)
 
-    e_zone_all = cat(e_zone, np.int8)
-    counted = e_zone_all >= 0
-    return _Rows(
-        r_start=start[whole],
-        r_len=length[whole],
-        r_unit=unit[whole],
-        r_zone=zone[whole],
-        e_idx=cat(e_idx, np.int64)[counted],
-        e_unit=cat(e_unit, np.int64)[counted],
-        e_zone=e_zone_all[counted],
-    )
+def _boundary_cell_events(
+    units: _Units,
+    grid: _Grid,
+    rest: np.ndarray,
+    *,
+    unit: np.ndarray,
+    start: np.ndarray,
+    length: np.ndarray,
+    hi: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(event, unit, zone) of the events in cells the boundary runs through: point in
+    polygon, then the ring by distance where the cell does not settle it."""
+    idx = _expand(start[rest], length[rest])
+    u_e = np.repeat(unit[rest], length[rest])
+    px, py = grid.x[idx], grid.y[idx]
+    inside = shapely.intersects_xy(units.geoms[u_e], px, py)
+    near = np.repeat(hi[rest] <= _R_INNER, length[rest])
+    z = np.where(inside, ZONE_INSIDE, np.where(near, ZONE_BUFFER_200, _UNDECIDED))
+    far = np.flatnonzero(z == _UNDECIDED)  # only with a coarse grid
+    for u in np.unique(u_e[far]):
+        i = far[u_e[far] == u]
+        z[i] = _ring_zone(px[i], py[i], units, int(u))
+    return idx, u_e, z.astype(np.int8)
 
 
 def _cell_pairs(units: _Units, grid: _Grid, by_m: np.ndarray) -> tuple[np.ndarray, ...]:

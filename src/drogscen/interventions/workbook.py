@@ -279,6 +279,111 @@ def template_workbook(*, user, interventions: Sequence[Intervention] = ()) -> by
     return buffer.getvalue()
 
 
+def _interventions_sheet(inventory) -> tuple[str, list, list[list]]:
+    """Title, headers and rows: one row per intervention."""
+    return (
+        _("Interventions"),
+        [
+            _("Reference"),
+            _("Title"),
+            _("Organisation"),
+            _("Organisation code"),
+            _("Kind of organisation"),
+            _("Methods"),
+            _("Method families"),
+            _("Scenes"),
+            _("Municipality"),
+            _("Starts on"),
+            _("Ends on"),
+            _("Status"),
+            _("Target groups"),
+            _("Resources (hours)"),
+            _("Resources (SEK)"),
+        ],
+        [
+            [
+                i.ref,
+                i.title,
+                i.organisation.name,
+                i.organisation.code,
+                i.organisation.get_kind_display(),
+                ", ".join(str(m) for m in i.methods.all()),
+                ", ".join(sorted({str(m.get_family_display()) for m in i.methods.all()})),
+                ", ".join(s.ref for s in i.scenes.all()),
+                i.municipality.name if i.municipality else None,
+                i.starts_on,
+                i.ends_on,
+                i.get_status_display(),
+                ", ".join(
+                    str(Intervention.TargetGroup(g).label)
+                    for g in i.target_groups
+                    if g in Intervention.TargetGroup.values
+                ),
+                i.resources_hours,
+                i.resources_sek,
+            ]
+            for i in inventory.interventions
+        ],
+    )
+
+
+def _targets_sheet(inventory) -> tuple[str, list, list[list]]:
+    """One row per target, with planned and done."""
+    return (
+        _("Targets"),
+        [
+            _("Intervention"),
+            _("Organisation"),
+            _("Target"),
+            _("Unit"),
+            _("Period start"),
+            _("Period end"),
+            _("Planned"),
+            _("Done"),
+            _("Share done"),
+        ],
+        [
+            [
+                i.title,
+                i.organisation.name,
+                t.description,
+                t.unit,
+                t.period_start,
+                t.period_end,
+                t.planned_quantity,
+                t.progress.done,
+                None if t.progress.share is None else float(t.progress.share),
+            ]
+            for i in inventory.interventions
+            for t in i.targets.all()
+        ],
+    )
+
+
+def _scenes_without_sheet(inventory) -> tuple[str, list, list[list]]:
+    """The active scenes without ongoing work."""
+    return (
+        _("Scenes without work"),
+        [
+            _("Reference"),
+            _("Name"),
+            _("Municipality"),
+            _("Local police area"),
+            _("Identified on"),
+        ],
+        [
+            [
+                s.ref,
+                s.name,
+                s.municipality.name if s.municipality else None,
+                s.local_police_area.name if s.local_police_area else None,
+                s.identified_on,
+            ]
+            for s in inventory.scenes_without
+        ],
+    )
+
+
 def inventory_workbook(inventory) -> bytes:
     """The inventory for reading: one sheet of interventions, one of targets with
     planned and done, one of the active scenes without ongoing work."""
@@ -290,99 +395,9 @@ def inventory_workbook(inventory) -> bytes:
     workbook.properties.title = _("Inventory of interventions")
 
     sheets = [
-        (
-            _("Interventions"),
-            [
-                _("Reference"),
-                _("Title"),
-                _("Organisation"),
-                _("Organisation code"),
-                _("Kind of organisation"),
-                _("Methods"),
-                _("Method families"),
-                _("Scenes"),
-                _("Municipality"),
-                _("Starts on"),
-                _("Ends on"),
-                _("Status"),
-                _("Target groups"),
-                _("Resources (hours)"),
-                _("Resources (SEK)"),
-            ],
-            [
-                [
-                    i.ref,
-                    i.title,
-                    i.organisation.name,
-                    i.organisation.code,
-                    i.organisation.get_kind_display(),
-                    ", ".join(str(m) for m in i.methods.all()),
-                    ", ".join(sorted({str(m.get_family_display()) for m in i.methods.all()})),
-                    ", ".join(s.ref for s in i.scenes.all()),
-                    i.municipality.name if i.municipality else None,
-                    i.starts_on,
-                    i.ends_on,
-                    i.get_status_display(),
-                    ", ".join(
-                        str(Intervention.TargetGroup(g).label)
-                        for g in i.target_groups
-                        if g in Intervention.TargetGroup.values
-                    ),
-                    i.resources_hours,
-                    i.resources_sek,
-                ]
-                for i in inventory.interventions
-            ],
-        ),
-        (
-            _("Targets"),
-            [
-                _("Intervention"),
-                _("Organisation"),
-                _("Target"),
-                _("Unit"),
-                _("Period start"),
-                _("Period end"),
-                _("Planned"),
-                _("Done"),
-                _("Share done"),
-            ],
-            [
-                [
-                    i.title,
-                    i.organisation.name,
-                    t.description,
-                    t.unit,
-                    t.period_start,
-                    t.period_end,
-                    t.planned_quantity,
-                    t.progress.done,
-                    None if t.progress.share is None else float(t.progress.share),
-                ]
-                for i in inventory.interventions
-                for t in i.targets.all()
-            ],
-        ),
-        (
-            _("Scenes without work"),
-            [
-                _("Reference"),
-                _("Name"),
-                _("Municipality"),
-                _("Local police area"),
-                _("Identified on"),
-            ],
-            [
-                [
-                    s.ref,
-                    s.name,
-                    s.municipality.name if s.municipality else None,
-                    s.local_police_area.name if s.local_police_area else None,
-                    s.identified_on,
-                ]
-                for s in inventory.scenes_without
-            ],
-        ),
+        _interventions_sheet(inventory),
+        _targets_sheet(inventory),
+        _scenes_without_sheet(inventory),
     ]
     for title, headers, rows in sheets:
         ws = workbook.create_sheet(title[:31])

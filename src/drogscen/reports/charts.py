@@ -285,6 +285,109 @@ def _count_label(ax, x: float, y: float, text: str, count: int, *, size: float =
     )
 
 
+def _county_frame(ax, shapes) -> None:
+    """The county map's limits around all municipalities and a 10 km scale bar."""
+    west, south, east, north = shapely.union_all([s for _c, _n, s in shapes]).bounds
+    pad = (east - west) * 0.02
+    ax.set_xlim(west - pad, east + pad)
+    ax.set_ylim(south - pad, north + pad)
+    # A 10 km scale bar in the lower right corner (the map is in metres).
+    x0, y0 = east - 12_000, south + 2_000
+    ax.plot([x0, x0 + 10_000], [y0, y0], color=INK, linewidth=2)
+    ax.text(x0 + 5_000, y0 + 1_200, _("10 km"), ha="center", va="bottom", fontsize=7)
+
+
+def _inner_county(inner, county, shapes, counts: dict[str, int]):
+    """The inner county (the City of Stockholm and around) enlarged, and its frame drawn
+    on both maps. Returns the frame and the municipalities clipped to it."""
+    stockholm = [s for c, _n, s in shapes if c == STOCKHOLM]
+    x0, y0, x1, y1 = (stockholm[0] if stockholm else shapes[0][2]).bounds
+    frame = box(x0, y0, x1, y1).buffer(INNER_MARGIN_M, join_style="mitre")
+    clipped = [
+        (code, name, _polygonal(shape.intersection(frame)))
+        for code, name, shape in shapes
+        if shape.intersects(frame)
+    ]
+    clipped = [(code, name, shape) for code, name, shape in clipped if not shape.is_empty]
+    _draw_municipalities(inner, clipped, counts)
+    fx0, fy0, fx1, fy1 = frame.bounds
+    inner.set_xlim(fx0, fx1)
+    inner.set_ylim(fy0, fy1)
+    inner.set_title(_("Inner county, enlarged"), fontsize=8, loc="left", color=MUTED)
+    for ax, edge in ((inner, LINE), (county, INK)):
+        ax.add_patch(
+            Rectangle((fx0, fy0), fx1 - fx0, fy1 - fy0, fill=False, edgecolor=edge, lw=0.8)
+        )
+    return frame, clipped
+
+
+def _inner_labels(inner, clipped, counts: dict[str, int], frame) -> None:
+    """Numbers and names in the enlargement where a label has room: on a municipality with
+    a good part of it inside, else beside it with a pointer, where it is farthest from the
+    other labels and still inside the enlargement."""
+    placed, small = [], []
+    for code, name, shape in clipped:
+        count = counts.get(code)
+        if not count or shape.area < INNER_POINTER_SHARE * frame.area:
+            continue
+        x, y = _label_point(shape)
+        text = f"{name}\n{labels.number(count)}"
+        if shape.area > INNER_LABEL_SHARE * frame.area:
+            _count_label(inner, x, y, text, count, size=7)
+            placed.append((x, y))
+        else:
+            small.append((x, y, text))
+    fx0, _fy0, fx1, _fy1 = frame.bounds
+    reach = 0.18 * (fx1 - fx0)
+    inside = frame.buffer(-0.12 * (fx1 - fx0))
+    for x, y, text in small:
+        candidates = [
+            (x + reach * dx, y + reach * dy)
+            for dx, dy in ((-0.7, 0.7), (0.7, 0.7), (0, 1), (1, 0), (-1, 0), (0.7, -0.7))
+        ]
+        candidates = [c for c in candidates if inside.contains(Point(c))] or candidates
+        tx, ty = max(
+            candidates,
+            key=lambda c: min(
+                [((c[0] - px) ** 2 + (c[1] - py) ** 2) ** 0.5 for px, py in placed] + [float("inf")]
+            ),
+        )
+        placed.append((tx, ty))
+        inner.annotate(
+            text,
+            (x, y),
+            xytext=(tx, ty),
+            textcoords="data",
+            ha="center",
+            va="center",
+            fontsize=7,
+            fontweight="bold",
+            color=INK,
+            linespacing=1.1,
+            bbox={"boxstyle": "round,pad=0.2", "fc": "#ffffff", "ec": LINE, "lw": 0.5},
+            arrowprops={"arrowstyle": "-", "color": INK, "lw": 0.6},
+        )
+
+
+def _map_legend(ax, report: dict[str, Any]) -> None:
+    handles = [
+        Patch(facecolor=colour, edgecolor=LINE, label=_class_label(low, high))
+        for low, high, colour in MAP_CLASSES
+    ]
+    if labels.is_restricted(report):
+        handles.append(
+            Patch(facecolor=MAP_HIDDEN, edgecolor="#9aa5b1", hatch="///", label=_("Not shown"))
+        )
+    ax.legend(
+        handles=handles,
+        title=_("Open drug scenes"),
+        loc="upper left",
+        fontsize=8,
+        title_fontsize=8,
+        alignment="left",
+    )
+
+
 def county_map(report: dict[str, Any]) -> str:
     """The county's municipalities shaded by their number of open scenes (classes in
     MAP_CLASSES), the number written on each municipality with scenes, and the inner
@@ -301,101 +404,17 @@ def county_map(report: dict[str, Any]) -> str:
         legend.set_axis_off()
         _draw_municipalities(county, shapes, counts)
         if shapes:
-            west, south, east, north = shapely.union_all([s for _c, _n, s in shapes]).bounds
-            pad = (east - west) * 0.02
-            county.set_xlim(west - pad, east + pad)
-            county.set_ylim(south - pad, north + pad)
-            # A 10 km scale bar in the lower right corner (the map is in metres).
-            x0, y0 = east - 12_000, south + 2_000
-            county.plot([x0, x0 + 10_000], [y0, y0], color=INK, linewidth=2)
-            county.text(x0 + 5_000, y0 + 1_200, _("10 km"), ha="center", va="bottom", fontsize=7)
-            # The inner county: the City of Stockholm and around, enlarged.
-            stockholm = [s for c, _n, s in shapes if c == STOCKHOLM]
-            x0, y0, x1, y1 = (stockholm[0] if stockholm else shapes[0][2]).bounds
-            frame = box(x0, y0, x1, y1).buffer(INNER_MARGIN_M, join_style="mitre")
-            clipped = [
-                (code, name, _polygonal(shape.intersection(frame)))
-                for code, name, shape in shapes
-                if shape.intersects(frame)
-            ]
-            clipped = [(code, name, shape) for code, name, shape in clipped if not shape.is_empty]
-            _draw_municipalities(inner, clipped, counts)
-            fx0, fy0, fx1, fy1 = frame.bounds
-            inner.set_xlim(fx0, fx1)
-            inner.set_ylim(fy0, fy1)
-            inner.set_title(_("Inner county, enlarged"), fontsize=8, loc="left", color=MUTED)
-            for ax, edge in ((inner, LINE), (county, INK)):
-                ax.add_patch(
-                    Rectangle((fx0, fy0), fx1 - fx0, fy1 - fy0, fill=False, edgecolor=edge, lw=0.8)
-                )
-            # Numbers (and in the enlargement names) where a label has room: in the
-            # enlargement for a municipality with a good part of it inside, on the county
-            # map for one whose label point lies outside the enlargement.
-            placed, small = [], []
-            for code, name, shape in clipped:
-                count = counts.get(code)
-                if not count or shape.area < INNER_POINTER_SHARE * frame.area:
-                    continue
-                x, y = _label_point(shape)
-                text = f"{name}\n{labels.number(count)}"
-                if shape.area > INNER_LABEL_SHARE * frame.area:
-                    _count_label(inner, x, y, text, count, size=7)
-                    placed.append((x, y))
-                else:
-                    small.append((x, y, text))
-            # Too small to carry its name: the label beside it, with a pointer, where it
-            # is farthest from the other labels and still inside the enlargement.
-            reach = 0.18 * (fx1 - fx0)
-            inside = frame.buffer(-0.12 * (fx1 - fx0))
-            for x, y, text in small:
-                candidates = [
-                    (x + reach * dx, y + reach * dy)
-                    for dx, dy in ((-0.7, 0.7), (0.7, 0.7), (0, 1), (1, 0), (-1, 0), (0.7, -0.7))
-                ]
-                candidates = [c for c in candidates if inside.contains(Point(c))] or candidates
-                tx, ty = max(
-                    candidates,
-                    key=lambda c: min(
-                        [((c[0] - px) ** 2 + (c[1] - py) ** 2) ** 0.5 for px, py in placed]
-                        + [float("inf")]
-                    ),
-                )
-                placed.append((tx, ty))
-                inner.annotate(
-                    text,
-                    (x, y),
-                    xytext=(tx, ty),
-                    textcoords="data",
-                    ha="center",
-                    va="center",
-                    fontsize=7,
-                    fontweight="bold",
-                    color=INK,
-                    linespacing=1.1,
-                    bbox={"boxstyle": "round,pad=0.2", "fc": "#ffffff", "ec": LINE, "lw": 0.5},
-                    arrowprops={"arrowstyle": "-", "color": INK, "lw": 0.6},
-                )
+            _county_frame(county, shapes)
+            frame, clipped = _inner_county(inner, county, shapes, counts)
+            _inner_labels(inner, clipped, counts, frame)
+            # On the county map, the number of a municipality whose label point lies
+            # outside the enlargement.
             for code, _name, shape in shapes:
                 count = counts.get(code)
                 x, y = _label_point(shape)
                 if count and not frame.contains(Point(x, y)):
                     _count_label(county, x, y, labels.number(count), count)
-        handles = [
-            Patch(facecolor=colour, edgecolor=LINE, label=_class_label(low, high))
-            for low, high, colour in MAP_CLASSES
-        ]
-        if labels.is_restricted(report):
-            handles.append(
-                Patch(facecolor=MAP_HIDDEN, edgecolor="#9aa5b1", hatch="///", label=_("Not shown"))
-            )
-        legend.legend(
-            handles=handles,
-            title=_("Open drug scenes"),
-            loc="upper left",
-            fontsize=8,
-            title_fontsize=8,
-            alignment="left",
-        )
+        _map_legend(legend, report)
         return _svg(figure, key="map", title=title)
 
 

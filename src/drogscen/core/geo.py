@@ -193,6 +193,46 @@ def normalised_geojson(geometry: BaseGeometry) -> dict[str, Any]:
     return {"type": data["type"], "coordinates": as_lists(data["coordinates"])}
 
 
+def _rings_problem(polygons: list) -> str | None:
+    """The first problem of the polygons' rings of positions, in words, or None."""
+    for polygon in polygons:
+        if not isinstance(polygon, list):
+            return _("each polygon must be a list of rings, not %(kind)s") % {
+                "kind": _json_kind(polygon)
+            }
+        if not polygon:
+            return _("geometry is empty")
+        for ring in polygon:
+            if not isinstance(ring, list):
+                return _("a ring is not a list of positions")
+            for position in ring:
+                if problem := _position_problem(position):
+                    return problem
+            if len(ring) < 4:
+                return _("a ring needs at least 4 positions")
+            if list(ring[0][:2]) != list(ring[-1][:2]):
+                return _("a ring is not closed (first and last position differ)")
+    return None
+
+
+def _position_problem(position: Any) -> str | None:
+    if (
+        not isinstance(position, list | tuple)
+        or len(position) < 2
+        or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in position[:2])
+    ):
+        return _("coordinates must be pairs of numbers")
+    try:
+        xy = np.asarray(position[:2], dtype="float64")
+    except OverflowError:
+        return _("coordinates must be finite numbers (not NaN)")
+    if not np.isfinite(xy).all():
+        return _("coordinates must be finite numbers (not NaN)")
+    if abs(xy[0]) > 180 or abs(xy[1]) > 90:
+        return _("coordinates are not WGS84 longitude, latitude (they lie outside ±180°, ±90°)")
+    return None
+
+
 def polygon_problems(geojson: Any) -> tuple[BaseGeometry | None, list[str]]:
     """Checks a GeoJSON geometry meant to be a polygon; returns the shape (or None) and
     the problems in words a user can act on."""
@@ -225,43 +265,8 @@ def polygon_problems(geojson: Any) -> tuple[BaseGeometry | None, list[str]]:
     polygons = [coordinates] if kind == "Polygon" else coordinates
     if not polygons:
         return None, [_("geometry is empty")]
-    for polygon in polygons:
-        if not isinstance(polygon, list):
-            return None, [
-                _("each polygon must be a list of rings, not %(kind)s")
-                % {"kind": _json_kind(polygon)}
-            ]
-        if not polygon:
-            return None, [_("geometry is empty")]
-        for ring in polygon:
-            if not isinstance(ring, list):
-                return None, [_("a ring is not a list of positions")]
-            for position in ring:
-                if (
-                    not isinstance(position, list | tuple)
-                    or len(position) < 2
-                    or not all(
-                        isinstance(v, int | float) and not isinstance(v, bool) for v in position[:2]
-                    )
-                ):
-                    return None, [_("coordinates must be pairs of numbers")]
-                try:
-                    xy = np.asarray(position[:2], dtype="float64")
-                except OverflowError:
-                    return None, [_("coordinates must be finite numbers (not NaN)")]
-                if not np.isfinite(xy).all():
-                    return None, [_("coordinates must be finite numbers (not NaN)")]
-                if abs(xy[0]) > 180 or abs(xy[1]) > 90:
-                    return None, [
-                        _(
-                            "coordinates are not WGS84 longitude, latitude (they lie outside "
-                            "±180°, ±90°)"
-                        )
-                    ]
-            if len(ring) < 4:
-                return None, [_("a ring needs at least 4 positions")]
-            if list(ring[0][:2]) != list(ring[-1][:2]):
-                return None, [_("a ring is not closed (first and last position differ)")]
+    if problem := _rings_problem(polygons):
+        return None, [problem]
     try:
         shape_ = shape(geojson)
     except (ValueError, TypeError, shapely.errors.GEOSException) as exc:

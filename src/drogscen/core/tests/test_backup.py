@@ -4,50 +4,26 @@ a file that is not a backup. On SQLite and PostgreSQL alike (the suite runs on b
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import subprocess
-import sys
-import uuid
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 
-pytestmark = pytest.mark.django_db(transaction=True)
+from drogscen.core.testing import count_rows_at, drogscen_command, fresh_database
 
-DROGSCEN = [sys.executable, "-m", "drogscen"]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
 def empty_database(tmp_path):
-    """The URL of a new, empty database of the suite's kind, dropped afterwards."""
-    if connection.vendor == "sqlite":
-        yield f"sqlite:///{tmp_path / 'restored.sqlite3'}", None
-        return
-    import psycopg
-
-    settings = connection.settings_dict
-    name = f"drogscen_restore_{uuid.uuid4().hex[:8]}"
-    base = f"host={settings['HOST'] or '127.0.0.1'} port={settings['PORT'] or 5432}"
-    user = settings["USER"] or "postgres"
-    with psycopg.connect(f"{base} user={user} dbname=postgres", autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    url = f"postgresql://{user}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}/{name}"
-    try:
-        yield url, name
-    finally:
-        with psycopg.connect(f"{base} user={user} dbname=postgres", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_database(tmp_path) as url:
+        yield url, None
 
 
 def drogscen(*arguments, database_url):
-    env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "1"}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    return subprocess.run(
-        [*DROGSCEN, *arguments], capture_output=True, text=True, env=env, check=False
-    )
+    return drogscen_command(*arguments, database_url=database_url)
 
 
 def row_counts() -> dict[str, int]:
@@ -57,16 +33,6 @@ def row_counts() -> dict[str, int]:
             cursor.execute(f'SELECT COUNT(*) FROM "{table}"')
             counts[table] = cursor.fetchone()[0]
     return counts
-
-
-def row_counts_at(url: str, tables) -> dict[str, int]:
-    if url.startswith("sqlite"):
-        with sqlite3.connect(url.removeprefix("sqlite:///")) as db:
-            return {t: db.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in tables}
-    import psycopg
-
-    with psycopg.connect(url) as db:
-        return {t: db.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in tables}
 
 
 def test_a_backup_restores_into_an_empty_database_with_every_row(
@@ -83,7 +49,7 @@ def test_a_backup_restores_into_an_empty_database_with_every_row(
 
     restored = drogscen("restore", str(backup), database_url=url)
     assert restored.returncode == 0, restored.stderr
-    assert row_counts_at(url, before) == before
+    assert count_rows_at(url, before) == before
     verified = drogscen("verify_audit", database_url=url)
     assert verified.returncode == 0, verified.stderr
 
@@ -93,7 +59,7 @@ def test_a_backup_restores_into_an_empty_database_with_every_row(
     assert "not empty" in again.stderr or "inte tom" in again.stderr
     forced = drogscen("restore", str(backup), "--force", database_url=url)
     assert forced.returncode == 0, forced.stderr
-    assert row_counts_at(url, before) == before
+    assert count_rows_at(url, before) == before
 
 
 @pytest.mark.parametrize(

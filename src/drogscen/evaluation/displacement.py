@@ -138,6 +138,7 @@ def weighted_displacement_quotient(
     Arithmetic is exact (``fractions.Fraction``) so that signs, and hence the interpretation,
     never flip through rounding; values are returned as floats.
     """
+    # Long by its docstring, the published rules; the body follows them in their order.
     rb = Fraction(check.count("r_before", r_before))
     ra = Fraction(check.count("r_after", r_after))
     bb = Fraction(check.count("b_before", b_before))

@@ -318,6 +318,7 @@ def interrupted_time_series(
     least ``3 + 2*harmonics`` periods before and 3 after ``start``; ``2*harmonics < period``;
     some non-zero counts on each side; a non-singular design and a converged fit.
     """
+    # Long by its docstring, the published model; the steps are the functions above.
     y = check.non_negative_vector("counts", counts)
     n = int(y.size)
     start, harmonics, period, level = _checked_arguments(

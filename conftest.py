@@ -121,6 +121,11 @@ def demo_county(django_db_setup, django_db_blocker):
 
         CrimeEvent.objects.filter(source="demo").delete()  # not tied to the scenes
         EventTile.objects.filter(source="demo").delete()
+        from drogscen.mappings.models import Round
+        from drogscen.reports.models import Edition
+
+        Edition.objects.all().delete()  # the demo's published years
+        Round.objects.all().delete()
         Intervention.objects.all().delete()
         Mapping.objects.all().delete()
         SceneLink.objects.all().delete()

@@ -43,6 +43,27 @@ def county_wide(min_role: str) -> Rule:
     return lambda kind, role: kind in COUNTY_WIDE and RANK[role] >= RANK[min_role]
 
 
+def coordination(min_role: str) -> Rule:
+    """The coordination office alone (not the police region): it runs the yearly round."""
+    return lambda kind, role: kind == "coordination" and RANK[role] >= RANK[min_role]
+
+
+ROUND = {  # the round of 2024, published (edition 1)
+    "list": coordination("viewer"),
+    "view": coordination("viewer"),
+    "create": coordination("editor"),
+    "change": coordination("editor"),  # closed, published and reopened
+    "delete": nobody,
+}
+EDITION = {  # written only by publishing, never changed
+    "list": coordination("viewer"),
+    "view": coordination("viewer"),
+    "create": nobody,
+    "change": nobody,
+    "delete": nobody,
+}
+
+
 REFERENCE_DATA = {
     "list": everyone,
     "view": everyone,
@@ -317,6 +338,8 @@ MODEL_MATRIX: dict[str, dict[str, Rule]] = {
     "mappings.mapping#participant": {
         a: participant_mapping_rule(a) for a in ACTIONS + MAPPING_ACTIONS
     },
+    "mappings.round": ROUND,
+    "reports.edition": EDITION,
     "mappings.cosignature": {
         a: (mapping_rule(a) if a in {"list", "view"} else nobody) for a in ACTIONS
     },
@@ -348,6 +371,9 @@ MODEL_MATRIX: dict[str, dict[str, Rule]] = {
         "delete": nobody,
     },
 }
+
+_ROUND = {"year": 2024}
+_EDITION = {"year": 2024, "number": 1}
 
 # URL name -> (who may GET it, path arguments), or a list of such cases. "public":
 # anyone, signed in or not; "signed_in": any signed-in user (pages send others to the
@@ -463,6 +489,16 @@ ENDPOINTS: dict[str, tuple[object, dict]] = {
     "mappings:approve": ("post_only", {"pk": "@mappings.mapping"}),
     "mappings:return": ("post_only", {"pk": "@mappings.mapping"}),
     "mappings:correct": ("post_only", {"pk": "@mappings.mapping"}),
+    # The yearly round: the coordination office's pages (404 for everyone else); the
+    # steps are POST only, who may take them is in MODEL_MATRIX.
+    "rounds:index": (("page", "mappings.round", "list"), {}),
+    "rounds:detail": (("page", "mappings.round", "view"), _ROUND),
+    "rounds:close": ("post_only", _ROUND),
+    "rounds:publish": ("post_only", _ROUND),
+    "rounds:reopen": ("post_only", _ROUND),
+    "rounds:edition": (("page", "reports.edition", "view"), _EDITION),
+    "rounds:edition_json": (("page", "reports.edition", "view"), _EDITION),
+    "rounds:edition_html": (("page", "reports.edition", "view"), _EDITION),
     "interventions:list": ("signed_in", {}),
     "interventions:create": (("page", "interventions.intervention", "create"), {}),
     "interventions:detail": [
@@ -629,4 +665,9 @@ WRITES: dict[str, list[tuple]] = {
         ("POST", ("page", "interventions.intervention#own", "change"), _OWN_INTERVENTION),
     ],
     "evaluations:early_warning_run": [("POST", ("page", "evaluations.candidate", "create"), {})],
+    # Empty bodies: closing a published round and publishing it again are refused (302,
+    # 400), reopening without a reason is refused (400); access was granted for those.
+    "rounds:close": [("POST", ("page", "mappings.round", "change"), _ROUND)],
+    "rounds:publish": [("POST", ("page", "mappings.round", "change"), _ROUND)],
+    "rounds:reopen": [("POST", ("page", "mappings.round", "change"), _ROUND)],
 }

@@ -17,8 +17,9 @@ from drogscen.accounts.models import Membership, Organisation
 from drogscen.audit.models import AuditEntry
 from drogscen.core import access
 from drogscen.geo.models import District, DistrictBoundary, LocalPoliceArea, Municipality, Station
-from drogscen.mappings.models import CoSignature, Mapping, MappingSettings
+from drogscen.mappings.models import CoSignature, Mapping, MappingSettings, Round
 from drogscen.questionnaires.models import QuestionnaireVersion
+from drogscen.reports.editions import round_publish
 from drogscen.scenes.models import SceneLink
 from tests.access_matrix import (
     ACTIONS,
@@ -230,6 +231,8 @@ def samples(db, django_user_model, scene_factory):
         organisation=Organisation.objects.get(code="kommun:0180"),
         signed_at=timezone.now(),
     )
+    # The 2024 round, published: its edition is the county report of the approved mapping.
+    edition = round_publish(year=2024, by=None)
     interventions = intervention_samples(jarva_scene)
     return {
         **interventions,
@@ -241,6 +244,8 @@ def samples(db, django_user_model, scene_factory):
         "mappings.mapping#other_area": other_mapping,
         "mappings.mapping#participant": participant_mapping,
         "mappings.cosignature": cosignature,
+        "mappings.round": Round.objects.get(year=2024),
+        "reports.edition": edition,
         "scenes.scene": jarva_scene,
         "scenes.scene#other_area": solna_scene,
         "scenes.scenegeometryversion": jarva_scene.geometry_versions.get(),

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("drogscen.accounts.urls")),
     path("platser/", include("drogscen.scenes.urls")),
     path("kartlaggningar/", include("drogscen.mappings.urls")),
+    path("omgangar/", include("drogscen.reports.urls")),
     path("insatser/", include("drogscen.interventions.urls")),
     path("utvardering/", include("drogscen.evaluations.urls")),
     path("importera/", include("drogscen.core.imports.urls")),

@@ -7,7 +7,7 @@ co-signs."""
 from django.db.models import Q
 
 from drogscen.core import access
-from drogscen.mappings.models import CoSignature, Mapping, MappingSettings
+from drogscen.mappings.models import CoSignature, Mapping, MappingSettings, Round
 
 SUBMIT, COSIGN, APPROVE, CORRECT = "submit", "cosign", "approve", "correct"
 # The lowest role each workflow step needs.
@@ -82,3 +82,20 @@ def mapping_settings_scope(principal: access.Principal, action: str) -> Q:
     if action == access.VIEW or principal.county_wide(action):
         return access.EVERYTHING
     return access.NOTHING
+
+
+# The rounds are the county-wide coordination office's: it closes, publishes and reopens
+# them (editors and managers), its viewers follow them. The police region sees every
+# mapping but does not run the round.
+COORDINATION = frozenset({"coordination"})
+
+
+def runs_rounds(principal: access.Principal, action: str = access.CHANGE) -> bool:
+    return principal.is_superuser or bool(principal.roles_for(action, kinds=COORDINATION))
+
+
+@access.register(Round)
+def round_scope(principal: access.Principal, action: str) -> Q:
+    if action == access.DELETE:
+        return access.NOTHING  # reopened, never deleted
+    return access.EVERYTHING if runs_rounds(principal, action) else access.NOTHING

@@ -226,3 +226,56 @@ class MappingSettings(AuditedModel):
     @classmethod
     def current(cls) -> MappingSettings:
         return cls.objects.first() or cls()
+
+
+class Round(AuditedModel):
+    """The yearly round of mapping (kartläggningsomgång) of one reference year: open →
+    closed for mapping → published by the coordination office; reopened (with a reason)
+    it is open again, and publishing again makes the year's next edition
+    (`reports/editions.py`). A year without a row is open."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        CLOSED = "closed", _("closed for mapping")
+        PUBLISHED = "published", _("published")
+
+    year = models.PositiveSmallIntegerField(_("reference year"), unique=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.OPEN
+    )
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reopened_at = models.DateTimeField(_("reopened"), null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reopened by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reopen_reason = models.TextField(_("reason for reopening"), blank=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("round of mapping")
+        verbose_name_plural = _("rounds of mapping")
+
+    def __str__(self) -> str:
+        return str(_("Round of mapping %(year)s") % {"year": self.year})

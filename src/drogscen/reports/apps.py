@@ -8,4 +8,11 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
-        from drogscen.reports import checks  # noqa: F401 - registers the Pango check
+        from drogscen.core.registry import register_demo_step
+        from drogscen.reports import (
+            access,  # noqa: F401 - registers the access rules
+            checks,  # noqa: F401 - registers the Pango check
+        )
+
+        # After every other demo step: the editions hold the figures as they then are.
+        register_demo_step("editions", "drogscen.reports.demo.demo_editions_ensure", order=90)

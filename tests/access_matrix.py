@@ -384,6 +384,10 @@ _EDITION = {"year": 2024, "number": 1}
 ENDPOINTS: dict[str, tuple[object, dict]] = {
     "login": ("sign_in_page", {}),
     "logout": ("post_only", {}),
+    # Two-factor sign-in: setting it up is open to every signed-in user; the code page
+    # sends a user without an app set up on to the set-up (anonymous callers to sign in).
+    "two_factor_setup": ("signed_in", {}),
+    "two_factor_verify": ("redirect", {}),
     # Open to everyone, signed in or not (the public page's language switch): a GET
     # changes nothing and is sent back (302) to the page it came from, never to sign in.
     "set_language": ("post_only", {}),

@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "drogscen.core",
     "drogscen.audit",
     "drogscen.geo",
@@ -100,7 +102,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "drogscen.core.middleware.LoginRequiredMiddleware",
+    "drogscen.accounts.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -172,8 +176,13 @@ WHITENOISE_USE_FINDERS = True
 
 # --- security --------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 8 * 60 * 60
+# Signed out after this long without a request (each request starts the time again).
+SESSION_COOKIE_AGE = int(os.environ.get("DROGSCEN_SESSION_IDLE_MINUTES", "30")) * 60
+SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Two-factor sign-in for managers, police organisations and administrators (accounts/two_factor.py).
+DROGSCEN_TWO_FACTOR = env_bool("DROGSCEN_TWO_FACTOR", True)
+OTP_TOTP_ISSUER = "drogscen"
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

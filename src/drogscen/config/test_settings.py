@@ -20,3 +20,5 @@ SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 LANGUAGE_CODE = "sv"
+# The feature tests sign in with force_login; the two-factor tests switch it on.
+DROGSCEN_TWO_FACTOR = False

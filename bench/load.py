@@ -62,6 +62,8 @@ def environment(database_url: str, data_dir: Path) -> dict[str, str]:
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "0",
         "DROGSCEN_LOGIN_FAILURE_LIMIT": "100000",
+        # the pages are measured, not the sign-in: the users sign in with the password
+        "DROGSCEN_TWO_FACTOR": "0",
         "LOG_LEVEL": "WARNING",
     }
 

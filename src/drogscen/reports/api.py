@@ -6,7 +6,8 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from drogscen.reports.builder import ReportYearError, report_build
+from drogscen.reports.builder import ReportYearError
+from drogscen.reports.editions import report_for_year
 
 
 def _object(properties: dict, *, required=None, description: str = "") -> dict:
@@ -39,6 +40,20 @@ REPORT_SCHEMA = _object(
             "description": "restricted: the breakdowns count only the scenes the caller "
             "may see; the totals are the county's",
         },
+        "status": {
+            "type": "string",
+            "enum": ["published", "preliminary"],
+            "description": "published: the year's latest edition as stored when it was "
+            "published; preliminary: built now",
+        },
+        "edition": _object(
+            {
+                "number": INTEGER,
+                "published_at": {"type": "string", "format": "date-time"},
+                "sha256": {"type": "string", "description": "of the edition's stored JSON"},
+            },
+        )
+        | {"nullable": True},
         "scenes": _object(
             {
                 "count": INTEGER,
@@ -122,12 +137,14 @@ class ReportView(APIView):
                 "years there are)",
             ),
         },
-        description="The county report for a reference year (keys as in the README). "
+        description="The county report for a reference year (keys as in the README): "
+        "a published year's latest edition, as stored, for a caller who sees the county's "
+        "breakdowns; otherwise built now and marked preliminary. "
         "A caller who does not see every scene gets county totals and breakdowns counted "
         "over the scenes they may see.",
     )
     def get(self, request, year: int):
         try:
-            return Response(report_build(year=year, fetched_by=request.user))
+            return Response(report_for_year(year=year, fetched_by=request.user))
         except ReportYearError as exc:
             raise exceptions.NotFound(str(exc)) from exc

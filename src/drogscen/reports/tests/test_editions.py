@@ -274,3 +274,16 @@ def test_publish_year_exits_2_with_the_reason(scene_factory, make_user):
     with pytest.raises(CommandError, match="only the coordination office") as denied:
         call_command("publish_year", "2023", "--as", outsider.username)
     assert denied.value.returncode == 2
+
+
+def test_the_report_api_serves_a_published_year_from_its_edition(client, scene_factory, make_user):
+    mapping = approve(scene_factory("E-21"))
+    approve(scene_factory("E-22"), year=2023)
+    edition = round_publish(year=2024, by=None)
+    correct_to_not_open(mapping)
+    client.force_login(make_user("polisregion", "viewer"))
+    published = client.get("/api/v1/reports/2024/").json()
+    assert published["status"] == "published" and published["scenes"]["count"] == 1
+    assert published["edition"]["sha256"] == edition.sha256
+    preliminary = client.get("/api/v1/reports/2023/").json()
+    assert (preliminary["status"], preliminary["edition"]) == ("preliminary", None)

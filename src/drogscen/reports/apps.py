@@ -8,6 +8,7 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
+        # ready(): the models are loaded only now, so the modules using them are imported here
         from drogscen.core.registry import register_demo_step
         from drogscen.reports import (
             access,  # noqa: F401 - registers the access rules

@@ -15,9 +15,9 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from drogscen.mappings.models import Mapping, Round
+from drogscen.mappings.models import Round
 from drogscen.mappings.rounds import round_locked, round_mark_closed, round_require
-from drogscen.reports.builder import report_build, visible_scene_ids
+from drogscen.reports.builder import report_build, report_years, visible_scene_ids
 from drogscen.reports.models import Edition
 
 if TYPE_CHECKING:
@@ -66,7 +66,7 @@ def round_publish(*, year: int, by: AbstractBaseUser | None, reason: str = "") -
             _("%(year)s is published already; reopen the round to publish a new edition.")
             % {"year": year}
         )
-    if not Mapping.objects.approved().filter(year=year).exists():
+    if year not in report_years():
         raise ValidationError(
             _("%(year)s cannot be published: it has no approved mappings.") % {"year": year}
         )

@@ -39,9 +39,10 @@ def _year(year: int) -> int:
 @require_GET
 def round_index(request):
     _require(request)
-    rounds = {r.year: r for r in Round.objects.all()}
+    rounds = {r.year: r for r in access.restrict(Round.objects.all(), request.user)}
     editions: dict[int, list[Edition]] = {}
-    for edition in Edition.objects.defer("content").order_by("year", "-number"):
+    readable = access.restrict(Edition.objects.defer("content"), request.user)
+    for edition in readable.order_by("year", "-number"):
         editions.setdefault(edition.year, []).append(edition)
     current = timezone.localdate().year
     years = sorted(set(report_years()) | set(rounds) | {current - 1, current}, reverse=True)
@@ -58,7 +59,9 @@ def _round_page(request, year: int, *, publish_form=None, reopen_form=None, stat
         "year": year,
         "round": round_get(year=year),
         "completeness": completeness,
-        "editions": Edition.objects.filter(year=year).defer("content").order_by("-number"),
+        "editions": access.restrict(Edition.objects.defer("content"), request.user)
+        .filter(year=year)
+        .order_by("-number"),
         "may_run": access.can(request.user, access.CHANGE, Round),
         "publish_form": publish_form or PublishForm(),
         "reopen_form": reopen_form or ReopenForm(),

@@ -1,10 +1,15 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from drogscen.audit.context import acting
+from drogscen.core.registry import (
+    register_actor_context,
+    register_import_recorder,
+    register_step_context,
+)
+
 
 def _acting_as_command():
-    from drogscen.audit.context import acting
-
     return acting(None, via="command")
 
 
@@ -14,16 +19,10 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit trail")
 
     def ready(self) -> None:
+        # ready(): the models are loaded only now, so the modules using them are imported here
         from drogscen.audit import access, recorder  # noqa: F401 - access registers rules
 
         recorder.connect()
-
-        from drogscen.audit.context import acting
-        from drogscen.core.registry import (
-            register_actor_context,
-            register_import_recorder,
-            register_step_context,
-        )
 
         # the demo and reference-data steps are recorded as done by the command
         register_step_context(_acting_as_command)

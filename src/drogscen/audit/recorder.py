@@ -18,6 +18,7 @@ from django.utils import timezone
 from drogscen.audit.chain import GENESIS_HASH, entry_hash
 from drogscen.audit.context import current_actor
 from drogscen.audit.models import AuditEntry, AuditHead
+from drogscen.core.models import AuditedModel
 
 USER_EXCLUDE = ("password", "last_login")
 
@@ -122,8 +123,6 @@ def record_read(instance: models.Model, *, what: str = "") -> AuditEntry:
 
 
 def _audited(sender) -> bool:
-    from drogscen.core.models import AuditedModel
-
     return issubclass(sender, AuditedModel) or sender is get_user_model()
 
 

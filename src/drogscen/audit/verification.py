@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from drogscen.audit.chain import GENESIS_HASH, entry_hash
 from drogscen.audit.models import AuditEntry, AuditHead
 from drogscen.audit.recorder import hashable
+from drogscen.core.models import AuditedModel
 
 FIELDS = (
     "sequence",
@@ -44,8 +45,6 @@ class ChainReport:
 
 def audited_models() -> list[type[models.Model]]:
     """Every model whose writes go into the trail (recorder._audited)."""
-    from drogscen.core.models import AuditedModel
-
     user_model = get_user_model()
     return [
         model

@@ -14,6 +14,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from drogscen.core import access
+from drogscen.evaluations.dashboard import dashboard_context
 from drogscen.geo.models import LocalPoliceArea, Municipality
 from drogscen.mappings.compliance import AreaCompliance, mapping_compliance
 from drogscen.mappings.models import Mapping
@@ -154,8 +155,6 @@ def home(request):
             "compliance": _compliance(request, year),
         }
     )
-    from drogscen.evaluations.dashboard import dashboard_context
-
     context.update(dashboard_context(user=request.user, year=year, report=report))
     return render(request, "dashboards/home.html", context)
 

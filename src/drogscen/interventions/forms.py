@@ -15,6 +15,7 @@ from drogscen.core import access
 from drogscen.geo.models import Municipality
 from drogscen.interventions.models import Intervention, Method, Target
 from drogscen.scenes.models import Scene
+from drogscen.scenes.selectors import scene_list
 
 
 class InterventionFilter(django_filters.FilterSet):
@@ -120,8 +121,6 @@ class InterventionForm(forms.Form):
     def clean_scenes(self) -> list[Scene]:
         """The named scenes among those the user sees; an unknown reference is refused
         here, so the service only ever gets scenes that exist."""
-        from drogscen.scenes.selectors import scene_list
-
         refs = split_refs(self.cleaned_data.get("scenes", ""))
         scenes = {s.ref: s for s in scene_list(fetched_by=self.user).filter(ref__in=refs)}
         # A scene already linked stays nameable even if it is out of the user's sight.

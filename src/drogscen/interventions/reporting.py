@@ -24,7 +24,11 @@ from typing import Any
 
 from django.db.models import Q
 
+from drogscen.accounts.models import Organisation
 from drogscen.interventions.collaboration import TargetPeriod, Work, year_collaboration
+from drogscen.interventions.models import Intervention, Target
+from drogscen.mappings.counting import open_scene_ids, year_summary
+from drogscen.mappings.selectors import approved_records
 
 
 def _share(value: float | None) -> float | None:
@@ -33,11 +37,6 @@ def _share(value: float | None) -> float | None:
 
 def collaboration_summary(year: int) -> dict[str, Any]:
     """The figures above for year `year` (a fixed number of queries)."""
-    from drogscen.accounts.models import Organisation
-    from drogscen.interventions.models import Intervention, Target
-    from drogscen.mappings.counting import open_scene_ids, year_summary
-    from drogscen.mappings.selectors import approved_records
-
     records = [r for r in approved_records() if r.year <= year]
     years = sorted({r.year for r in records} | {year})
     first = date(years[0], 1, 1)

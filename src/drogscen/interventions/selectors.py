@@ -10,13 +10,14 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from drogscen.accounts.models import Organisation
 from drogscen.core import access
+from drogscen.core.types import User
 from drogscen.geo.models import Municipality
 from drogscen.interventions.models import Intervention, Method, Target, TargetProgress
 from drogscen.interventions.progress import Progress
 from drogscen.scenes.models import Scene
 
 
-def visible_scenes(fetched_by, queryset: QuerySet[Scene] | None = None) -> QuerySet[Scene]:
+def visible_scenes(*, fetched_by: User, queryset: QuerySet[Scene] | None = None) -> QuerySet[Scene]:
     """For prefetching an intervention's scenes: only those the user sees are named (an
     intervention may also be linked to scenes of other areas)."""
     return access.restrict(
@@ -24,13 +25,13 @@ def visible_scenes(fetched_by, queryset: QuerySet[Scene] | None = None) -> Query
     )
 
 
-def method_list(*, fetched_by, family: str | None = None) -> QuerySet[Method]:
+def method_list(*, fetched_by: User, family: str | None = None) -> QuerySet[Method]:
     methods = access.restrict(Method.objects.all(), fetched_by, access.VIEW)
     return methods.filter(family=family) if family else methods
 
 
 def intervention_list(
-    *, fetched_by, scene=None, organisation=None, status: str | None = None
+    *, fetched_by: User, scene=None, organisation=None, status: str | None = None
 ) -> QuerySet[Intervention]:
     """The interventions the user may see (rule in interventions/access.py)."""
     interventions = access.restrict(
@@ -51,7 +52,7 @@ def intervention_list(
     return interventions
 
 
-def intervention_get(*, pk: int, fetched_by, action: str = access.VIEW) -> Intervention:
+def intervention_get(*, pk: int, fetched_by: User, action: str = access.VIEW) -> Intervention:
     return access.get_or_404(Intervention.objects.all(), fetched_by, action, pk=pk)
 
 
@@ -62,7 +63,7 @@ def _progress_reports(fetched_by) -> Prefetch:
     return Prefetch("progress_reports", queryset=reports)
 
 
-def target_list(*, intervention: Intervention, fetched_by) -> QuerySet[Target]:
+def target_list(*, intervention: Intervention, fetched_by: User) -> QuerySet[Target]:
     """The intervention's targets with their reports prefetched, so `target.progress`
     costs no further query."""
     targets = access.restrict(
@@ -76,11 +77,11 @@ def target_progress(*, target: Target) -> Progress:
     return target.progress
 
 
-def method_get(*, code: str, fetched_by) -> Method:
+def method_get(*, code: str, fetched_by: User) -> Method:
     return access.get_or_404(Method.objects.all(), fetched_by, access.VIEW, code=code)
 
 
-def methods_by_family(*, fetched_by) -> list[dict]:
+def methods_by_family(*, fetched_by: User) -> list[dict]:
     """The knowledge bank grouped by family, in the order of Method.Family, with how many
     of the interventions the user may see use each method."""
     methods = method_list(fetched_by=fetched_by).annotate(
@@ -100,7 +101,7 @@ def methods_by_family(*, fetched_by) -> list[dict]:
     ]
 
 
-def method_interventions(*, method: Method, fetched_by) -> QuerySet[Intervention]:
+def method_interventions(*, method: Method, fetched_by: User) -> QuerySet[Intervention]:
     """Where the method is used: the interventions the user may see that use it."""
     using = Intervention.methods.through.objects.filter(method=method).values("intervention_id")
     return (
@@ -118,7 +119,7 @@ def method_interventions(*, method: Method, fetched_by) -> QuerySet[Intervention
     )
 
 
-def action_plan(*, scene, fetched_by) -> list[dict]:
+def action_plan(*, scene, fetched_by: User) -> list[dict]:
     """The interventions at a scene the user may see, grouped by organisation, each with
     its targets (progress reports prefetched, so `target.progress` is free)."""
     targets = access.restrict(Target.objects.all(), fetched_by, access.VIEW).prefetch_related(
@@ -180,7 +181,7 @@ def _counted(counter: Counter, choices) -> list[tuple[str, str, int]]:
 
 def inventory(
     *,
-    fetched_by,
+    fetched_by: User,
     municipality: Municipality | None = None,
     family: str | None = None,
     organisation_kind: str | None = None,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from drogscen.accounts.models import Organisation
 from drogscen.core import access
+from drogscen.core.types import User
 from drogscen.geo.models import Municipality
 from drogscen.interventions.models import Intervention, Method, Target, TargetProgress
 from drogscen.scenes.models import Scene
@@ -126,7 +127,7 @@ def intervention_create(
     resources_hours: int | None = None,
     resources_sek: int | None = None,
     ref: str = "",
-    by=None,
+    by: User | None = None,
 ) -> Intervention:
     """Record an organisation's intervention: at least one method, and at least one
     scene or a municipality. Without a `ref` it gets one (I-<number>)."""
@@ -160,7 +161,11 @@ def intervention_create(
 
 @transaction.atomic
 def intervention_update(
-    *, intervention: Intervention, expected_version: int | None, by=None, **changes: Any
+    *,
+    intervention: Intervention,
+    expected_version: int | None,
+    by: User | None = None,
+    **changes: Any,
 ) -> Intervention:
     """Change an intervention; `expected_version` is the version the editor started from
     (a stale edit raises InterventionConflict). Cancelling is a change of status."""
@@ -220,7 +225,7 @@ def intervention_set_status(
     status: str,
     expected_version: int | None,
     on: date | None = None,
-    by=None,
+    by: User | None = None,
 ) -> Intervention:
     """Start, finish, cancel or reopen an intervention (STATUS_MOVES). Finishing or
     cancelling work without an end date ends it `on` (today by default), never before it
@@ -258,7 +263,7 @@ def target_add(
     planned_quantity: int,
     period_start: date,
     period_end: date,
-    by=None,
+    by: User | None = None,
 ) -> Target:
     """A measurable target, e.g. at least 40 weekends (unit) during a year (period)."""
     if by is not None:
@@ -280,7 +285,7 @@ TARGET_FIELDS = ("description", "unit", "planned_quantity", "period_start", "per
 
 
 @transaction.atomic
-def target_update(*, target: Target, by=None, **changes: Any) -> Target:
+def target_update(*, target: Target, by: User | None = None, **changes: Any) -> Target:
     """Change a target's wording, unit, planned quantity or period (e.g. from a
     re-imported workbook). Reports already made stay; they must still lie in the period."""
     unknown = set(changes) - set(TARGET_FIELDS)
@@ -305,7 +310,7 @@ def target_update(*, target: Target, by=None, **changes: Any) -> Target:
 
 @transaction.atomic
 def progress_report(
-    *, target: Target, period: date, actual_quantity: int, by=None
+    *, target: Target, period: date, actual_quantity: int, by: User | None = None
 ) -> TargetProgress:
     """What was done during a month or quarter (`period` is its first day). Reporting a
     period again replaces the earlier figure (a correction)."""
@@ -320,7 +325,7 @@ def progress_report(
     return report
 
 
-def methods_seed_ensure(path: Path = METHODS_SEED) -> int:
+def methods_seed_ensure(*, path: Path = METHODS_SEED) -> int:
     """Create the shipped methods that are missing (by code); methods already there,
     edited or not, are left as they are. Returns how many were created."""
     rows = json.loads(path.read_text(encoding="utf-8"))

@@ -41,7 +41,7 @@ PAGE_SIZE = 25
 @require_GET
 def intervention_list(request):
     interventions = selectors.intervention_list(fetched_by=request.user).prefetch_related(
-        Prefetch("scenes", queryset=selectors.visible_scenes(request.user))
+        Prefetch("scenes", queryset=selectors.visible_scenes(fetched_by=request.user))
     )
     filterset = InterventionFilter(request.GET or None, queryset=interventions, request=request)
     rows = filterset.qs if filterset.is_bound and filterset.is_valid() else interventions
@@ -100,7 +100,9 @@ def _detail(
         {
             "intervention": intervention,
             "methods": intervention.methods.order_by("family", "name_sv"),
-            "scenes": selectors.visible_scenes(request.user, intervention.scenes.order_by("ref")),
+            "scenes": selectors.visible_scenes(
+                fetched_by=request.user, queryset=intervention.scenes.order_by("ref")
+            ),
             "target_groups": [
                 Intervention.TargetGroup(code).label
                 for code in intervention.target_groups

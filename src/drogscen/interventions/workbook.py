@@ -24,6 +24,7 @@ from drogscen.core import access
 from drogscen.core.spreadsheet import keep_as_text
 from drogscen.geo.models import Municipality
 from drogscen.interventions.models import Intervention, Method, Target, TargetProgress
+from drogscen.scenes.selectors import scene_list
 
 # The template's sheets and columns, in order (docs/contracts.md#interventions-file:
 # stable, not translated).
@@ -93,8 +94,6 @@ def writable_organisations(user) -> list[Organisation]:
 
 def code_lists(user) -> dict[str, list[str]]:
     """The codes the user may put in the template (the drop-down lists)."""
-    from drogscen.scenes.selectors import scene_list
-
     return {
         "organisations": [o.code for o in writable_organisations(user)],
         "methods": list(Method.objects.order_by("code").values_list("code", flat=True)),
@@ -221,8 +220,6 @@ def template_workbook(*, user, interventions: Sequence[Intervention] = ()) -> by
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter, quote_sheetname
     from openpyxl.worksheet.datavalidation import DataValidation
-
-    from drogscen.scenes.selectors import scene_list
 
     lists = code_lists(user)
     visible = set(scene_list(fetched_by=user).values_list("pk", flat=True))

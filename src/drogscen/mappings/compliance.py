@@ -145,7 +145,7 @@ def mapping_compliance(*, year: int, fetched_by, today: date | None = None):
         scenes=scenes, years={year - 1, year}, mappings=mapping_list(fetched_by=fetched_by)
     )
     open_before = open_scene_ids(records, year - 1)
-    expected = set(scenes_active_at_year_end(year, scenes).values_list("pk", flat=True))
+    expected = set(scenes_active_at_year_end(year=year, scenes=scenes).values_list("pk", flat=True))
     visible = set(scenes.values_list("pk", flat=True))
     expected |= open_before & visible
     approved_joint = {r.scene_id: r.joint for r in records if r.year == year}

@@ -15,6 +15,7 @@ from drogscen.accounts.models import Organisation
 from drogscen.geo.models import LocalPoliceArea
 from drogscen.mappings import services
 from drogscen.mappings.models import CRITERIA, CoSignature, Mapping
+from drogscen.scenes.demo import demo_plan
 from drogscen.scenes.models import Scene
 
 SYMPTOMS = [
@@ -102,7 +103,7 @@ def _record(scene, year, mapped_on, answers, *, joint, rng):
                 )
             ),
         )
-    problems = services.answer_problems(mapping, answers, complete=True)
+    problems = services.answer_problems(mapping=mapping, answers=answers, complete=True)
     assert not problems, (scene.ref, problems)
     return mapping
 
@@ -173,6 +174,4 @@ def demo_mappings_ensure() -> int:
 
 
 def _not_open_refs(scenes) -> set[str]:
-    from drogscen.scenes.demo import demo_plan
-
     return {p.ref for p in demo_plan() if p.fate == "not_open"}

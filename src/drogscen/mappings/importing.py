@@ -351,7 +351,7 @@ class _Context:
 
     def questionnaire(self, year: int):
         if year not in self._questionnaires:
-            self._questionnaires[year] = questionnaire_for_year(year)
+            self._questionnaires[year] = questionnaire_for_year(year=year)
         return self._questionnaires[year]
 
     def basic_problems(self, year: int, mapped_on: date) -> dict[str, list[str]]:
@@ -463,8 +463,8 @@ def _check_answers(item: _Checked, questionnaire, context: _Context) -> None:
     if "criteria" in failed:
         return  # which questions apply depends on it: the rest would only be noise
     problems = services.answer_problems(
-        Mapping(questionnaire=questionnaire, year=item.year),
-        answers,
+        mapping=Mapping(questionnaire=questionnaire, year=item.year),
+        answers=answers,
         complete=True,
         codes=context.organisation_codes,
     )

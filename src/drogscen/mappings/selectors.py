@@ -8,6 +8,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from drogscen.accounts.models import Organisation
 from drogscen.core import access
+from drogscen.core.types import User
 from drogscen.mappings.counting import MappingRecord
 from drogscen.mappings.models import CoSignature, Mapping
 from drogscen.scenes.models import Scene
@@ -16,7 +17,7 @@ from drogscen.scenes.models import Scene
 HEAVY_RELATED = ("scene__geometry", "scene__municipality__geometry", "questionnaire__definition")
 
 
-def mapping_list(*, fetched_by) -> QuerySet[Mapping]:
+def mapping_list(*, fetched_by: User) -> QuerySet[Mapping]:
     return access.restrict(
         Mapping.objects.select_related(
             "scene", "scene__municipality", "lead_local_police_area", "questionnaire"
@@ -26,7 +27,7 @@ def mapping_list(*, fetched_by) -> QuerySet[Mapping]:
     )
 
 
-def mapping_get(*, pk: int, fetched_by, action: str = access.VIEW) -> Mapping:
+def mapping_get(*, pk: int, fetched_by: User, action: str = access.VIEW) -> Mapping:
     queryset = (
         Mapping.objects.select_related(
             "scene",
@@ -90,12 +91,12 @@ def open_scenes_per_year() -> dict[int, int]:
     return dict(sorted(rows))
 
 
-def scenes_active_at_year_end(year: int, scenes: QuerySet[Scene]) -> QuerySet[Scene]:
+def scenes_active_at_year_end(*, year: int, scenes: QuerySet[Scene]) -> QuerySet[Scene]:
     end = date(year, 12, 31)
     return scenes.filter(identified_on__lte=end).exclude(closed_on__lte=end)
 
 
-def scene_mapping_timeline(*, scene: Scene, fetched_by) -> list[Mapping]:
+def scene_mapping_timeline(*, scene: Scene, fetched_by: User) -> list[Mapping]:
     """The scene's mappings, oldest first, that the user may read."""
     return list(
         mapping_list(fetched_by=fetched_by)

@@ -17,6 +17,7 @@ from drogscen.accounts.models import Organisation
 from drogscen.audit.context import current_actor
 from drogscen.core import access
 from drogscen.core.personal_data import find_personal_data
+from drogscen.core.types import User
 from drogscen.mappings import access as mapping_access
 from drogscen.mappings.messages import problem_text
 from drogscen.mappings.models import CRITERIA, CoSignature, Mapping, MappingSettings
@@ -51,7 +52,7 @@ def known_organisation_codes() -> set[str]:
 
 
 def answer_problems(
-    mapping: Mapping, answers: dict[str, Any], *, complete: bool, codes: set[str] | None = None
+    *, mapping: Mapping, answers: dict[str, Any], complete: bool, codes: set[str] | None = None
 ) -> dict[str, list[str]]:
     """Problems per question code, in the user's language. Drafts may be incomplete."""
     problems = validate_answers(
@@ -92,7 +93,7 @@ def basic_problems(
     return problems
 
 
-def derive_classification(mapping: Mapping) -> None:
+def _derive_classification(mapping: Mapping) -> None:
     criteria = set(mapping.answers.get("criteria") or [])
     mapping.is_open = criteria >= set(CRITERIA)
     mapping.main_substance = mapping.answers.get("main_substance") or ""
@@ -119,7 +120,7 @@ def draft_problems(
     """The answers' problems for a draft under a questionnaire version (the form uses it
     to report them together with its own date and year problems)."""
     return answer_problems(
-        Mapping(questionnaire=questionnaire), answers, complete=False, codes=codes
+        mapping=Mapping(questionnaire=questionnaire), answers=answers, complete=False, codes=codes
     )
 
 
@@ -132,13 +133,13 @@ def mapping_create(
     participants: list[Organisation],
     answers: dict[str, Any],
     lead_local_police_area=None,
-    by=None,
+    by: User | None = None,
 ) -> Mapping:
     """A draft mapping of a scene for a reference year, under the questionnaire version
     in force for that year. Every problem (year, date, existing mapping, answers) is
     reported at once, so the user corrects them in one round."""
     problems = basic_problems(year=year, mapped_on=mapped_on, participants=participants)
-    questionnaire = questionnaire_for_year(year)
+    questionnaire = questionnaire_for_year(year=year)
     if questionnaire is None:
         _merge(
             problems, {"year": [_("No questionnaire is published for %(year)s.") % {"year": year}]}
@@ -180,7 +181,7 @@ def mapping_create(
         answers=answers,
         created_by=by,
     )
-    derive_classification(mapping)
+    _derive_classification(mapping)
     mapping.save()
     mapping.participants.set(participants)
     _require(by, access.CHANGE, mapping)
@@ -205,7 +206,7 @@ def mapping_update(
     *,
     mapping: Mapping,
     expected_version: int | None,
-    by=None,
+    by: User | None = None,
     answers: dict[str, Any] | None = None,
     mapped_on: date | None = None,
     participants: list[Organisation] | None = None,
@@ -224,9 +225,9 @@ def mapping_update(
         participants=participants or [],
         correction_reason=current.correction_reason,
     )
-    _merge(problems, answer_problems(current, current.answers, complete=False))
+    _merge(problems, answer_problems(mapping=current, answers=current.answers, complete=False))
     _raise(problems)
-    derive_classification(current)
+    _derive_classification(current)
     current.version += 1
     current.save()
     if participants is not None:
@@ -235,12 +236,14 @@ def mapping_update(
 
 
 @transaction.atomic
-def mapping_submit(*, mapping: Mapping, by=None, expected_version: int | None = None) -> Mapping:
+def mapping_submit(
+    *, mapping: Mapping, by: User | None = None, expected_version: int | None = None
+) -> Mapping:
     _require(by, mapping_access.SUBMIT, mapping)
     current = _locked(mapping, expected_version)
     if current.status != Mapping.Status.DRAFT:
         raise ValidationError(_("Only a draft can be submitted."))
-    _raise(answer_problems(current, current.answers, complete=True))
+    _raise(answer_problems(mapping=current, answers=current.answers, complete=True))
     current.status = Mapping.Status.SUBMITTED
     current.submitted_by, current.submitted_at = by, timezone.now()
     current.version += 1
@@ -248,7 +251,7 @@ def mapping_submit(*, mapping: Mapping, by=None, expected_version: int | None = 
     return current
 
 
-def municipalities_to_sign(mapping: Mapping) -> list[Organisation]:
+def municipalities_to_sign(*, mapping: Mapping) -> list[Organisation]:
     signed = set(mapping.cosignatures.values_list("organisation_id", flat=True))
     return [
         o
@@ -258,14 +261,14 @@ def municipalities_to_sign(mapping: Mapping) -> list[Organisation]:
 
 
 @transaction.atomic
-def mapping_cosign(*, mapping: Mapping, by) -> CoSignature:
+def mapping_cosign(*, mapping: Mapping, by: User) -> CoSignature:
     """The signing user's participating municipality confirms the submitted mapping."""
     _require(by, mapping_access.COSIGN, mapping)
     current = _locked(mapping, None)
     if current.status != Mapping.Status.SUBMITTED:
         raise ValidationError(_("Only a submitted mapping can be co-signed."))
     own = mapping_access.cosigning_organisation_ids(by)
-    waiting = [o for o in municipalities_to_sign(current) if o.pk in own]
+    waiting = [o for o in municipalities_to_sign(mapping=current) if o.pk in own]
     if not waiting:
         raise ValidationError(_("Your municipality has already co-signed this mapping."))
     signature = CoSignature.objects.create(
@@ -277,12 +280,14 @@ def mapping_cosign(*, mapping: Mapping, by) -> CoSignature:
 
 
 @transaction.atomic
-def mapping_approve(*, mapping: Mapping, by=None, expected_version: int | None = None) -> Mapping:
+def mapping_approve(
+    *, mapping: Mapping, by: User | None = None, expected_version: int | None = None
+) -> Mapping:
     _require(by, mapping_access.APPROVE, mapping)
     current = _locked(mapping, expected_version)
     if current.status != Mapping.Status.SUBMITTED:
         raise ValidationError(_("Only a submitted mapping can be approved."))
-    if missing := municipalities_to_sign(current):
+    if missing := municipalities_to_sign(mapping=current):
         raise ValidationError(
             _("Waiting for co-signature by %(organisations)s.")
             % {"organisations": ", ".join(o.name for o in missing)}
@@ -303,7 +308,7 @@ def _approve(mapping: Mapping, by) -> None:
 
 
 @transaction.atomic
-def mapping_return_to_draft(*, mapping: Mapping, by=None) -> Mapping:
+def mapping_return_to_draft(*, mapping: Mapping, by: User | None = None) -> Mapping:
     """A submitted mapping goes back to the LPO for changes; co-signatures lapse."""
     _require(by, mapping_access.APPROVE, mapping)
     current = _locked(mapping, None)
@@ -317,7 +322,7 @@ def mapping_return_to_draft(*, mapping: Mapping, by=None) -> Mapping:
 
 
 @transaction.atomic
-def mapping_correct(*, mapping: Mapping, reason: str, by=None) -> Mapping:
+def mapping_correct(*, mapping: Mapping, reason: str, by: User | None = None) -> Mapping:
     """Start a correction of an approved mapping: a new draft revision with a reason."""
     _require(by, mapping_access.CORRECT, mapping)
     current = _locked(mapping, None)
@@ -370,13 +375,13 @@ def mapping_record_approved(
         year=year,
         mapped_on=mapped_on,
         lead_local_police_area=lead_local_police_area,
-        questionnaire=questionnaire_for_year(year),
+        questionnaire=questionnaire_for_year(year=year),
         answers=answers,
         source=source,
         status=Mapping.Status.APPROVED,
         approved_at=timezone.now(),
     )
-    derive_classification(mapping)
+    _derive_classification(mapping)
     mapping.save()
     mapping.participants.set(participants)
     return mapping

@@ -28,7 +28,7 @@ from drogscen.mappings.compliance import mapping_compliance
 from drogscen.mappings.forms import AnswersForm, CorrectionForm, MappingMetaForm
 from drogscen.mappings.models import Mapping
 from drogscen.mappings.selectors import mapping_get, mapping_list
-from drogscen.questionnaires.definition import relevant_questions
+from drogscen.questionnaires.definition import YES_NO_UNKNOWN_OPTIONS, relevant_questions
 from drogscen.questionnaires.models import QuestionnaireVersion
 from drogscen.questionnaires.services import questionnaire_for_year
 from drogscen.scenes.models import Scene
@@ -129,7 +129,7 @@ def mapping_create(request, ref: str):
         # The questions are those of the year the service will use: the posted one.
         with suppress(ValueError):
             year = int(request.POST.get("year") or year)
-    questionnaire = questionnaire_for_year(year)
+    questionnaire = questionnaire_for_year(year=year)
     if questionnaire is None:
         raise Http404
     meta = MappingMetaForm(
@@ -233,7 +233,7 @@ def mapping_questions(request):
             year = int(request.POST.get("year") or timezone.localdate().year)
         except ValueError:
             year = timezone.localdate().year
-        questionnaire = questionnaire_for_year(year)
+        questionnaire = questionnaire_for_year(year=year)
         if questionnaire is None:
             raise Http404
     definition = questionnaire.parsed()
@@ -254,8 +254,6 @@ def readable_answers(mapping: Mapping) -> list[dict]:
             value = mapping.answers[question.code]
             options = {o.code: o.label.get(language) for o in question.options}
             if question.type == "yes_no_unknown":
-                from drogscen.questionnaires.definition import YES_NO_UNKNOWN_OPTIONS
-
                 options = {o.code: o.label.get(language) for o in YES_NO_UNKNOWN_OPTIONS}
             if isinstance(value, list):
                 shown = ", ".join(options.get(v, v) for v in value) or _("none")
@@ -293,7 +291,7 @@ def mapping_detail(request, pk: int):
         {
             "mapping": mapping,
             "sections": readable_answers(mapping),
-            "to_sign": services.municipalities_to_sign(mapping),
+            "to_sign": services.municipalities_to_sign(mapping=mapping),
             "can": {
                 "edit": mapping.status == "draft" and allowed(access.CHANGE),
                 "submit": mapping.status == "draft" and allowed(mapping_access.SUBMIT),

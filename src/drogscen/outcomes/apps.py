@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from drogscen.core.registry import register_demo_step, register_import_kind, register_reference_step
+
 
 class OutcomesConfig(AppConfig):
     name = "drogscen.outcomes"
@@ -8,11 +10,7 @@ class OutcomesConfig(AppConfig):
     verbose_name = _("Outcomes at the scenes")
 
     def ready(self) -> None:
-        from drogscen.core.registry import (
-            register_demo_step,
-            register_import_kind,
-            register_reference_step,
-        )
+        # ready(): the models are loaded only now, so the modules using them are imported here
         from drogscen.outcomes import (
             access,  # noqa: F401 - registers the access rules
             signals,  # noqa: F401 - recompute after geometry changes

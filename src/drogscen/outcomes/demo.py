@@ -25,13 +25,18 @@ from django.db import transaction
 
 from drogscen.audit.recorder import record
 from drogscen.core import geo
+from drogscen.geo.models import Station
+from drogscen.interventions.models import Intervention
 from drogscen.outcomes import event_store
+from drogscen.outcomes.defaults import outcome_defaults_ensure
+from drogscen.outcomes.indicators import recompute_all
 from drogscen.outcomes.models import (
     CrimeEvent,
     SurveyIndicator,
     SurveyResult,
     YouthSignal,
 )
+from drogscen.scenes.models import Scene
 
 DEMO_SOURCE = "demo"
 FIRST_YEAR, LAST_YEAR = 2019, 2025
@@ -105,9 +110,6 @@ def _ramp(start_month: int | None, to: float, over: int = 6) -> np.ndarray:
 
 
 def _scene_events(rng, events: _Events) -> None:
-    from drogscen.interventions.models import Intervention
-    from drogscen.scenes.models import Scene
-
     starts: dict[int, dt.date] = {}
     police: dict[int, dt.date] = {}
     for scene_id, starts_on, kind in (
@@ -155,8 +157,6 @@ def _emerging_events(rng, events: _Events) -> None:
 
 
 def _background_events(rng, events: _Events, n: int = 18_000) -> None:
-    from drogscen.geo.models import Station
-
     stations = np.array(Station.objects.order_by("pk").values_list("longitude", "latitude"))
     sx, sy = geo.project_xy(stations[:, 0], stations[:, 1], source=geo.WGS84, target=geo.SWEREF99TM)
     pick = rng.integers(0, sx.size, n)
@@ -225,9 +225,6 @@ def _store_events(rng, events: _Events) -> int:
 
 
 def _surveys_and_signals(rng) -> None:
-    from drogscen.interventions.models import Intervention
-    from drogscen.scenes.models import Scene
-
     indicators = {i.code: i for i in SurveyIndicator.objects.filter(code__in=SURVEY_CODES)}
     worked = set(Intervention.objects.filter(scenes__isnull=False).values_list("scenes", flat=True))
     scenes = list(Scene.objects.filter(ref__startswith="P-0180").order_by("ref")[:14])
@@ -292,9 +289,6 @@ def _surveys_and_signals(rng) -> None:
 def demo_outcomes_ensure() -> int:
     """Create the demo outcome data once and compute the indicators; returns the number
     of events created (0 when the demo data exists already)."""
-    from drogscen.outcomes.defaults import outcome_defaults_ensure
-    from drogscen.outcomes.indicators import recompute_all
-
     if CrimeEvent.objects.filter(source=DEMO_SOURCE).exists():
         return 0
     outcome_defaults_ensure()

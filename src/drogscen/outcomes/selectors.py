@@ -15,7 +15,10 @@ from django.utils.translation import gettext as _
 
 from drogscen.core import access
 from drogscen.core.numbers import number, percent_change
+from drogscen.core.types import User
+from drogscen.geo.models import LocalPoliceArea, Municipality
 from drogscen.outcomes import charts
+from drogscen.outcomes.access import scenes_with_details
 from drogscen.outcomes.indicators import zone_areas
 from drogscen.outcomes.intervals import share_difference_is_clear, wilson_interval
 from drogscen.outcomes.models import (
@@ -204,17 +207,15 @@ def _indicator_name(indicator: SurveyIndicator) -> str:
     return indicator.name_sv if get_language() == "sv" else indicator.name_en
 
 
-def scene_outcomes(scene: Scene, user) -> dict[str, Any]:
+def scene_outcomes(*, scene: Scene, fetched_by: User) -> dict[str, Any]:
     """Everything the scene page shows about outcomes. ``scene`` has been fetched
     through the scoped selector; the survey results and youth signals go through their
     own access rules too. The partners, who see the scene but not its figures, get
     ``show_outcomes`` False and nothing else."""
-    from drogscen.outcomes.access import scenes_with_details
-
-    if not scenes_with_details(user).filter(pk=scene.pk).exists():
+    if not scenes_with_details(fetched_by).filter(pk=scene.pk).exists():
         return {"show_outcomes": False}
     calendar = data_calendar()
-    rows = access.restrict(Indicator.objects.filter(scene=scene), user).values_list(
+    rows = access.restrict(Indicator.objects.filter(scene=scene), fetched_by).values_list(
         "zone", "category", "year", "month", "count"
     )
     per_year: dict[tuple[str, str, int], int] = defaultdict(int)
@@ -304,13 +305,13 @@ def scene_outcomes(scene: Scene, user) -> dict[str, Any]:
         "outcome_hectares": hectares,
         "outcome_zone_labels": [ZONE_LABELS[z] for z in ZONES],
         "outcome_charts": {"months": monthly_chart, "years": yearly_chart},
-        "surveys": scene_surveys(scene, user, year),
-        "youth": scene_youth_signals(scene, user),
+        "surveys": scene_surveys(scene=scene, fetched_by=fetched_by, year=year),
+        "youth": scene_youth_signals(scene=scene, fetched_by=fetched_by),
     }
 
 
-def scene_surveys(scene: Scene, user, year: int | None) -> list[SurveySeries]:
-    results = access.restrict(SurveyResult.objects.filter(scene=scene), user).select_related(
+def scene_surveys(*, scene: Scene, fetched_by: User, year: int | None) -> list[SurveySeries]:
+    results = access.restrict(SurveyResult.objects.filter(scene=scene), fetched_by).select_related(
         "indicator"
     )
     series: dict[int, SurveySeries] = {}
@@ -325,9 +326,9 @@ def scene_surveys(scene: Scene, user, year: int | None) -> list[SurveySeries]:
     return list(series.values())
 
 
-def scene_youth_signals(scene: Scene, user) -> dict[str, Any]:
+def scene_youth_signals(*, scene: Scene, fetched_by: User) -> dict[str, Any]:
     """Per quarter, each kind as its count or "<3" (never the small number)."""
-    signals = access.restrict(YouthSignal.objects.filter(scene=scene), user)
+    signals = access.restrict(YouthSignal.objects.filter(scene=scene), fetched_by)
     quarters: dict[tuple[int, int], dict[str, int | str]] = defaultdict(dict)
     for year, quarter, kind, n in signals.values_list("year", "quarter", "indicator", "count"):
         quarters[(year, quarter)][kind] = suppressed(n)
@@ -472,24 +473,21 @@ def county_outcomes(*, scenes, year: int | None = None) -> dict[str, Any]:
     }
 
 
-def outcome_filter_choices(user) -> dict[str, Any]:
+def outcome_filter_choices(*, fetched_by: User) -> dict[str, Any]:
     """Municipalities and local police areas the user may filter by: all for the
     county-wide organisations, otherwise the areas of the scenes whose figures the user
     may read (none for the partners, who get the county totals only)."""
-    from drogscen.geo.models import LocalPoliceArea, Municipality
-    from drogscen.outcomes.access import scenes_with_details
-
     municipalities = Municipality.objects.filter(scenes__isnull=False).distinct()
     areas = LocalPoliceArea.objects.filter(scenes__isnull=False).distinct()
-    if not access.is_county_wide(user):
-        visible = scenes_with_details(user)
+    if not access.is_county_wide(fetched_by):
+        visible = scenes_with_details(fetched_by)
         municipalities = municipalities.filter(
             Q(pk__in=visible.values("municipality_id"))
-            | Q(pk__in=access.member_municipality_ids(user))
+            | Q(pk__in=access.member_municipality_ids(fetched_by))
         )
         areas = areas.filter(
             Q(pk__in=visible.values("local_police_area_id"))
-            | Q(pk__in=access.member_area_ids(user))
+            | Q(pk__in=access.member_area_ids(fetched_by))
         )
     return {
         "municipalities": list(municipalities.order_by("name").values_list("code", "name")),

@@ -7,6 +7,8 @@ import logging
 
 from django.tasks import task
 
+from drogscen.outcomes import indicators
+
 logger = logging.getLogger(__name__)
 
 
@@ -16,8 +18,6 @@ def recompute_indicators_task(
 ) -> int:
     """Recompute the indicators of these scenes (with the scenes whose rings they reach
     when ``with_neighbours``), or of the whole county when ``scene_ids`` is None."""
-    from drogscen.outcomes import indicators
-
     if scene_ids is None:
         stored = indicators.recompute_all()
     else:

@@ -16,7 +16,7 @@ from drogscen.outcomes.access import may_import_events, scenes_with_details
 
 @require_GET
 def county_outcomes(request):
-    choices = selectors.outcome_filter_choices(request.user)
+    choices = selectors.outcome_filter_choices(fetched_by=request.user)
     code = request.GET.get("municipality") or ""
     slug = request.GET.get("lpo") or ""
     municipality = area = None

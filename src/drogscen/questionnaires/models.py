@@ -2,6 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from drogscen.core.models import AuditedModel
+from drogscen.questionnaires.definition import load_definition
 
 
 class QuestionnaireVersion(AuditedModel):
@@ -28,8 +29,6 @@ class QuestionnaireVersion(AuditedModel):
         return self.published_at is not None
 
     def parsed(self):
-        from drogscen.questionnaires.definition import load_definition
-
         cached = getattr(self, "_parsed", None)
         if cached is None:
             cached = self._parsed = load_definition(self.definition)

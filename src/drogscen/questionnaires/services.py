@@ -49,7 +49,7 @@ def questionnaire_publish(*, version: QuestionnaireVersion) -> QuestionnaireVers
     return version
 
 
-def questionnaire_for_year(year: int) -> QuestionnaireVersion | None:
+def questionnaire_for_year(*, year: int) -> QuestionnaireVersion | None:
     """The published version in force for a reference year. Years before the first
     version (mappings from the old tool) are read under the first version: its question
     codes are those the old tool's answers are imported into."""

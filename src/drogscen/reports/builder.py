@@ -19,11 +19,15 @@ from django.utils.translation import gettext as _
 
 from drogscen.accounts.models import Organisation
 from drogscen.core import access
+from drogscen.evaluations.reporting import evaluations_section
 from drogscen.geo import lookups
 from drogscen.geo.models import District, Municipality
+from drogscen.interventions.models import Intervention
+from drogscen.interventions.reporting import collaboration_summary
 from drogscen.mappings.counting import MappingRecord, on_track, year_summary
 from drogscen.mappings.models import Mapping
 from drogscen.mappings.selectors import open_scenes_per_year
+from drogscen.mappings.services import mapping_deadline
 from drogscen.outcomes.reporting import report_outcomes
 from drogscen.scenes.models import Scene, SceneGeometryVersion
 
@@ -101,8 +105,6 @@ def report_years() -> list[int]:
 def closed_years() -> list[int]:
     """Years whose mapping round is over (its deadline has passed): the figures a year
     has before that are partial and are not published."""
-    from drogscen.mappings.services import mapping_deadline
-
     today = timezone.localdate()
     return [year for year in report_years() if today > mapping_deadline(year)]
 
@@ -243,8 +245,6 @@ def _stockholm_districts(open_now: set[int], scenes: dict[int, dict], end: date)
 
 
 def _evaluations(year: int, fetched_by) -> dict[str, Any]:
-    from drogscen.evaluations.reporting import evaluations_section
-
     return evaluations_section(year, fetched_by=fetched_by)
 
 
@@ -390,8 +390,6 @@ def area_on_track(series: dict[int, int]) -> bool | None:
 def interventions_summary(year: int) -> dict[str, Any]:
     """The actors' work in the year: interventions under way at some time in it (not
     cancelled), and how many use each method (one intervention may use several)."""
-    from drogscen.interventions.models import Intervention
-
     active = (
         Intervention.objects.exclude(status=Intervention.Status.CANCELLED)
         .filter(starts_on__lte=date(year, 12, 31))
@@ -399,8 +397,6 @@ def interventions_summary(year: int) -> dict[str, Any]:
     )
     pairs = set(active.order_by().values_list("pk", "methods__code"))
     counts = Counter(code for _, code in pairs if code)
-    from drogscen.interventions.reporting import collaboration_summary
-
     return {
         "active": active.count(),
         "by_method": dict(sorted(counts.items())),

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from drogscen.accounts.models import Organisation
 from drogscen.reports import labels
 from drogscen.reports.tables import COUNT_FORMAT, PERCENT_FORMAT, Cell, Column, Sheet, Table
 
@@ -17,8 +18,6 @@ def _section(report: dict[str, Any]) -> dict[str, Any]:
 
 
 def _kind_label(kind: str) -> str:
-    from drogscen.accounts.models import Organisation
-
     return str(Organisation.Kind(kind).label) if kind in Organisation.Kind.values else kind
 
 

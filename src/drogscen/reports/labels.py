@@ -31,7 +31,12 @@ from drogscen.core.numbers import (  # noqa: F401 - the report's wording uses th
     signed,
     square_metres,
 )
+from drogscen.evaluations.selectors import outcome_label
 from drogscen.geo.models import District, Municipality
+from drogscen.interventions.models import Method
+from drogscen.outcomes.models import SurveyIndicator, YouthSignal
+from drogscen.questionnaires.definition import load_builtin_definition
+from drogscen.questionnaires.services import questionnaire_for_year
 
 # The county's goal is "fewer open drug scenes every year until 2027" without a number.
 # The goal chart draws an *illustrative* target path: a straight line from the first
@@ -140,10 +145,7 @@ def district_rows(report: dict[str, Any]) -> list[DistrictRow]:
 def option_labels(year: int, question: str) -> dict[str, str]:
     """Code → label in the active language of a question's options, from the
     questionnaire version in force for the year (the shipped one if none is)."""
-    from drogscen.questionnaires.definition import load_builtin_definition
-    from drogscen.questionnaires.services import questionnaire_for_year
-
-    version = questionnaire_for_year(year)
+    version = questionnaire_for_year(year=year)
     definition = version.parsed() if version else load_builtin_definition("v1")
     if question not in definition:
         return {}
@@ -457,8 +459,6 @@ def _localized(sv: str, en: str) -> str:
 
 def method_names(codes) -> dict[str, str]:
     """Method code → its name in the knowledge bank, in the active language."""
-    from drogscen.interventions.models import Method
-
     return {
         code: _localized(sv, en)
         for code, sv, en in Method.objects.filter(code__in=set(codes)).values_list(
@@ -476,8 +476,6 @@ class SurveyIndicatorName:
 def survey_indicators(codes) -> dict[str, SurveyIndicatorName]:
     """Survey indicator code → its name in the active language and whether it is a
     percentage of the respondents."""
-    from drogscen.outcomes.models import SurveyIndicator
-
     return {
         code: SurveyIndicatorName(_localized(sv, en), unit == SurveyIndicator.Unit.PERCENT)
         for code, sv, en, unit in SurveyIndicator.objects.filter(code__in=set(codes)).values_list(
@@ -487,8 +485,6 @@ def survey_indicators(codes) -> dict[str, SurveyIndicatorName]:
 
 
 def youth_signal_name(code: str) -> str:
-    from drogscen.outcomes.models import YouthSignal
-
     try:
         return str(YouthSignal.Kind(code).label)
     except ValueError:
@@ -497,8 +493,6 @@ def youth_signal_name(code: str) -> str:
 
 def evaluation_outcome(code: str, surveys: dict[str, SurveyIndicatorName]) -> str:
     """An evaluation's outcome ("violent", "survey:unsafe_evening") in words."""
-    from drogscen.evaluations.selectors import outcome_label
-
     if code.startswith("survey:"):
         indicator = surveys.get(code.removeprefix("survey:"))
         if indicator is not None:

@@ -9,6 +9,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from drogscen.core.spreadsheet import keep_as_text
+from drogscen.evaluations.labels import EVALUATION_VERDICT, METHOD_VERDICT
 from drogscen.reports import interventions_section, labels
 from drogscen.reports.tables import (
     COUNT_FORMAT,
@@ -204,8 +205,6 @@ def _outcome_sheets(report: dict[str, Any]) -> list[Sheet]:
 
 
 def _evaluation_sheets(report: dict[str, Any]) -> list[Sheet]:
-    from drogscen.evaluations.labels import EVALUATION_VERDICT, METHOD_VERDICT
-
     items, methods, surveys = evaluation_names(report)
     sheets = []
     if items:

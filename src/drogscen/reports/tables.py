@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from drogscen.core import numbers
+from drogscen.evaluations.labels import EVALUATION_VERDICT, METHOD_VERDICT
 from drogscen.reports import labels
 
 
@@ -278,8 +279,6 @@ def evaluation_names(report: dict[str, Any]):
 def evaluation_table(report: dict[str, Any]) -> Table | None:
     """The evaluations whose after period ends in the year: methods by their names in
     the knowledge bank, outcome and verdict in words."""
-    from drogscen.evaluations.labels import EVALUATION_VERDICT
-
     items, methods, surveys = evaluation_names(report)
     if not items:
         return None
@@ -309,8 +308,6 @@ def evaluation_table(report: dict[str, Any]) -> Table | None:
 
 
 def evaluation_method_table(report: dict[str, Any]) -> Table | None:
-    from drogscen.evaluations.labels import METHOD_VERDICT
-
     by_method = (report.get("evaluations") or {}).get("by_method") or {}
     if not by_method:
         return None

@@ -5,8 +5,12 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from drogscen.core import access
 from drogscen.core.filters import YearFilter
 from drogscen.geo.models import District, LocalPoliceArea, Municipality
+from drogscen.mappings.counting import year_summary
+from drogscen.mappings.models import Mapping
+from drogscen.mappings.selectors import approved_records, scenes_active_at_year_end
 from drogscen.scenes.models import Scene
 
 
@@ -90,11 +94,6 @@ class SceneFilter(django_filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(ref__icontains=value))
 
     def counted(self, queryset, name, value):
-        from drogscen.core import access
-        from drogscen.mappings.counting import year_summary
-        from drogscen.mappings.models import Mapping
-        from drogscen.mappings.selectors import approved_records, scenes_active_at_year_end
-
         year = int(value)
         if not FIRST_YEAR <= year <= LAST_YEAR:
             return queryset.none()
@@ -108,7 +107,7 @@ class SceneFilter(django_filters.FilterSet):
                 return queryset.none()
             readable = access.restrict(readable, user)
             scenes = access.restrict(scenes, user)
-        active = scenes_active_at_year_end(year, scenes).values_list("pk", flat=True)
+        active = scenes_active_at_year_end(year=year, scenes=scenes).values_list("pk", flat=True)
         records = approved_records(years={year - 1, year}, mappings=readable)
         summary = year_summary(records, year, active_at_year_end=active)
         wanted = {

@@ -10,12 +10,13 @@ from django.utils.translation import gettext as _
 
 from drogscen.audit.models import AuditEntry
 from drogscen.core import access
+from drogscen.core.types import User
 from drogscen.scenes import changes
 from drogscen.scenes.access import SCENE_HISTORY
 from drogscen.scenes.models import Scene, SceneGeometryVersion, SceneLink
 
 
-def scene_list(*, fetched_by, geometry: bool = False) -> QuerySet[Scene]:
+def scene_list(*, fetched_by: User, geometry: bool = False) -> QuerySet[Scene]:
     """The scenes the user may see; the polygons only when asked for (they are the
     heavy part of a row and most lists and counts never draw them)."""
     scenes = Scene.objects.with_places()
@@ -24,11 +25,11 @@ def scene_list(*, fetched_by, geometry: bool = False) -> QuerySet[Scene]:
     return access.restrict(scenes, fetched_by, access.VIEW)
 
 
-def scene_get(*, ref: str, fetched_by, action: str = access.VIEW) -> Scene:
+def scene_get(*, ref: str, fetched_by: User, action: str = access.VIEW) -> Scene:
     return access.get_or_404(Scene.objects.with_places(), fetched_by, action, ref=ref)
 
 
-def scene_lineage(*, scene: Scene, fetched_by) -> dict[str, list[SceneLink]]:
+def scene_lineage(*, scene: Scene, fetched_by: User) -> dict[str, list[SceneLink]]:
     """Links on both sides; the other scene is shown only when the user may see it."""
     links = access.restrict(SceneLink.objects.select_related("source", "target"), fetched_by)
     earlier, later = list(links.filter(target=scene)), list(links.filter(source=scene))
@@ -43,7 +44,7 @@ def scene_lineage(*, scene: Scene, fetched_by) -> dict[str, list[SceneLink]]:
     return {"earlier": earlier, "later": later}
 
 
-def scene_history_entries(*, scene: Scene, fetched_by) -> QuerySet[AuditEntry]:
+def scene_history_entries(*, scene: Scene, fetched_by: User) -> QuerySet[AuditEntry]:
     """The audit entries of a scene, newest first, as its history (SCENE_HISTORY: seen by
     whoever sees the scene); who read what is for the audit, not the page."""
     entries = AuditEntry.objects.filter(object_type="scenes.scene", object_id=str(scene.pk))
@@ -54,7 +55,7 @@ def scene_history_entries(*, scene: Scene, fetched_by) -> QuerySet[AuditEntry]:
     )
 
 
-def scene_history_described(entries) -> list[AuditEntry]:
+def scene_history_described(*, entries) -> list[AuditEntry]:
     """The entries, each with `field_changes`: its edited fields old → new in the user's
     language (one query for the names of the local police areas they mention)."""
     entries = list(entries)
@@ -70,14 +71,14 @@ def scene_history_described(entries) -> list[AuditEntry]:
     return entries
 
 
-def scene_history(*, scene: Scene, fetched_by, limit: int = 50) -> list[AuditEntry]:
+def scene_history(*, scene: Scene, fetched_by: User, limit: int = 50) -> list[AuditEntry]:
     """The latest `limit` entries of a scene's history, described (see
     scene_history_described)."""
     entries = scene_history_entries(scene=scene, fetched_by=fetched_by)
-    return scene_history_described(entries[:limit])
+    return scene_history_described(entries=entries[:limit])
 
 
-def scene_area_series(*, scene: Scene, fetched_by) -> list[dict]:
+def scene_area_series(*, scene: Scene, fetched_by: User) -> list[dict]:
     """The scene's area through its geometry versions, oldest first."""
     versions = access.restrict(SceneGeometryVersion.objects.filter(scene=scene), fetched_by)
     return [
@@ -114,7 +115,9 @@ class SceneEdit:
         }
 
 
-def scene_edits_since(*, scene: Scene, version: int, fetched_by=None) -> list[SceneEdit]:
+def scene_edits_since(
+    *, scene: Scene, version: int, fetched_by: User | None = None
+) -> list[SceneEdit]:
     """The edits saved since `version`, oldest first, read from the scene's audit trail
     (a copy loaded in the same request as the stale edit is already current, so it
     cannot tell). `fetched_by=None` is the system (an import from the command line)."""

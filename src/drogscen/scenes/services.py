@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from drogscen.core import access, geo
+from drogscen.core.types import User
 from drogscen.geo.models import LocalPoliceArea
 from drogscen.scenes.derivation import apply_place, scene_geometry_problems, scene_place_derive
 from drogscen.scenes.models import Scene, SceneGeometryVersion, SceneLink
@@ -117,7 +118,7 @@ def scene_create(
     identified_on: date,
     closed_on: date | None = None,
     close_reason: str = "",
-    by=None,
+    by: User | None = None,
 ) -> Scene:
     writer = Writer(by)
     writer.require(access.ADD, area=local_police_area)
@@ -144,7 +145,7 @@ def scene_update(
     *,
     scene: Scene,
     expected_version: int | None,
-    by=None,
+    by: User | None = None,
     geometry_valid_from: date | None = None,
     **changes: Any,
 ) -> Scene:
@@ -187,7 +188,7 @@ def scene_close(
     reason: str,
     note: str = "",
     expected_version: int | None,
-    by=None,
+    by: User | None = None,
 ) -> Scene:
     if reason not in Scene.CloseReason.values:
         raise ValidationError({"close_reason": _("Choose a reason for closing.")})
@@ -205,7 +206,7 @@ def scene_close(
 
 @transaction.atomic
 def scene_merge(
-    *, scene: Scene, into: Scene, on: date, expected_version: int | None, by=None
+    *, scene: Scene, into: Scene, on: date, expected_version: int | None, by: User | None = None
 ) -> Scene:
     """`scene` merges into `into`: it is closed as merged and the lineage kept on both."""
     if into.pk == scene.pk:
@@ -233,7 +234,7 @@ def scene_split(
     on: date,
     close_original: bool,
     expected_version: int | None,
-    by=None,
+    by: User | None = None,
 ) -> list[Scene]:
     """New scenes split off `scene` (each part: ref, name, geometry, optionally
     local_police_area). The original may be closed as split or go on."""

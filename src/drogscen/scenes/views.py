@@ -15,9 +15,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from drogscen.audit.recorder import record_read
 from drogscen.core import access
 from drogscen.core.forms import errors_to_form
+from drogscen.interventions.models import Intervention
+from drogscen.interventions.selectors import action_plan
+from drogscen.mappings.models import Mapping
+from drogscen.mappings.selectors import scene_mapping_timeline
+from drogscen.mappings.timeline import mapping_timeline
+from drogscen.outcomes.selectors import scene_outcomes
 from drogscen.scenes import selectors, services
+from drogscen.scenes.derivation import (
+    scene_geometry_problems,
+    scene_place_derive,
+    suggested_police_area,
+)
 from drogscen.scenes.filters import SceneFilter, drill_down_caption
 from drogscen.scenes.forms import CloseForm, MergeForm, SceneForm, SplitForm
 from drogscen.scenes.models import Scene
@@ -108,7 +120,7 @@ def _history(request, scene: Scene) -> dict:
     if request.GET.get("history") == "all":
         entries = selectors.scene_history_entries(scene=scene, fetched_by=request.user)
         page = Paginator(entries, HISTORY_PAGE_SIZE).get_page(request.GET.get("history_page"))
-        page.object_list = selectors.scene_history_described(page.object_list)
+        page.object_list = selectors.scene_history_described(entries=page.object_list)
         return {"history": page.object_list, "history_page": page, "history_has_more": False}
     # One more than shown: whether to offer the full history.
     latest = selectors.scene_history(
@@ -127,14 +139,6 @@ def scene_detail(request, ref: str):
     history = _history(request, scene)
     area_series = selectors.scene_area_series(scene=scene, fetched_by=request.user)
     # Mapping answers are police intelligence: partners see none, and reading is recorded.
-    from drogscen.audit.recorder import record_read
-    from drogscen.interventions.models import Intervention
-    from drogscen.interventions.selectors import action_plan
-    from drogscen.mappings.models import Mapping
-    from drogscen.mappings.selectors import scene_mapping_timeline
-    from drogscen.mappings.timeline import mapping_timeline
-    from drogscen.outcomes.selectors import scene_outcomes
-
     mappings = scene_mapping_timeline(scene=scene, fetched_by=request.user)
     for mapping in mappings:
         record_read(mapping, what="timeline")
@@ -165,7 +169,7 @@ def scene_detail(request, ref: str):
             "this_year": timezone.localdate().year,
             "action_plan": action_plan(scene=scene, fetched_by=request.user),
             "can_record_intervention": access.can(request.user, access.ADD, Intervention),
-            **scene_outcomes(scene, request.user),
+            **scene_outcomes(scene=scene, fetched_by=request.user),
         },
     )
 
@@ -320,9 +324,6 @@ def scene_split(request, ref: str):
 def suggest_police_area(request):
     """For the form: the local police area covering a drawn area (by its coverage list).
     The form's script POSTs: an uploaded area can be too long for a URL."""
-    from drogscen.scenes.derivation import scene_geometry_problems, scene_place_derive
-    from drogscen.scenes.derivation import suggested_police_area as suggest
-
     data = request.POST if request.method == "POST" else request.GET
     try:
         shape, problems = scene_geometry_problems(json.loads(data.get("geometry", "")))
@@ -332,7 +333,7 @@ def suggest_police_area(request):
         return JsonResponse({"problems": problems}, status=400)
     today = timezone.localdate()
     place = scene_place_derive(shape, on=today)
-    area = suggest(place, on=today)
+    area = suggested_police_area(place, on=today)
     return JsonResponse(
         {
             "local_police_area": area.slug if area else None,

@@ -16,7 +16,9 @@ def test_the_published_2023_and_2024_figures(demo_county):
     records = approved_records()
 
     def summary(year):
-        active = scenes_active_at_year_end(year, Scene.objects.all()).values_list("pk", flat=True)
+        active = scenes_active_at_year_end(year=year, scenes=Scene.objects.all()).values_list(
+            "pk", flat=True
+        )
         return year_summary(records, year, active_at_year_end=active)
 
     assert summary(2023).count == 63

@@ -177,8 +177,8 @@ def test_a_second_questionnaire_version_leaves_earlier_mappings_alone(draft):
     definition["valid_from_year"] = 2026
     definition["sections"][0]["questions"][0]["label"]["sv"] = "Nytt sätt att fråga"
     newer = questionnaire_publish(version=questionnaire_save_draft(definition=definition))
-    assert questionnaire_for_year(2026) == newer
-    assert questionnaire_for_year(2024) == draft.questionnaire
+    assert questionnaire_for_year(year=2026) == newer
+    assert questionnaire_for_year(year=2024) == draft.questionnaire
     draft.refresh_from_db()
     assert draft.questionnaire.version != "2026.1"
     with pytest.raises(ValidationError):

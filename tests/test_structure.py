@@ -382,3 +382,187 @@ def test_a_stale_allow_list_entry_fails():
     assert allow_list_problems(reads, allowed) == [
         "unscoped read: x/views.py:6 Scene.objects in unscoped"
     ]
+
+
+# --------------------------------------------------------------------------- service signatures
+
+# The acting user is `by` in a service and `fetched_by` in a selector (HackSoft style).
+ACTING_USER = {"services.py": "by", "selectors.py": "fetched_by"}
+USER_NAMES = frozenset({"by", "fetched_by", "user"})
+# Public functions of services.py/selectors.py that keep positional parameters: small pure
+# helpers that act for nobody and read nothing scoped to a user, each with why.
+POSITIONAL_HELPERS = {
+    "accounts/services.py::municipality_code": "pure: the organisation code of a municipality",
+    "accounts/services.py::police_area_code": "pure: the organisation code of a police area",
+    "mappings/services.py::near_transit_prefill": "pure: the answer a station distance suggests",
+    "mappings/services.py::mapping_window": "a date rule of the settings; docs cite (year)",
+    "mappings/services.py::mapping_deadline": "a date rule of the settings; docs cite (year)",
+    "outcomes/selectors.py::verdict_of": "pure wording: whether a change goes the right way",
+    "outcomes/selectors.py::change_sentence": "pure wording: the subject, then keywords",
+    "outcomes/selectors.py::survey_value": "pure wording: a survey figure as shown",
+    "outcomes/selectors.py::survey_row": "pure: a survey figure with its interval",
+    "outcomes/selectors.py::survey_sentence": "pure wording: a survey series' change",
+    "scenes/selectors.py::changed_fields": "pure: the names of the fields edits touched",
+}
+# To do (issue #13): the files another change is rewriting; the lead empties this list.
+SIGNATURES_TO_DO = frozenset({"evaluations/services.py", "evaluations/selectors.py"})
+
+
+def signature_problems(source: str, filename: str, helpers: dict[str, str]) -> list[str]:
+    """`filename::function: problem` for each public function of a services.py or
+    selectors.py whose acting user is not keyword-only, annotated and rightly named, or
+    which takes positional parameters without being one of the pure `helpers`."""
+    expected = ACTING_USER[Path(filename).name]
+    problems = []
+    for node in ast.parse(source, filename=filename).body:
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        if node.name.startswith("_"):
+            continue
+        where = f"{filename}::{node.name}"
+        args = node.args
+        positional = [a.arg for a in args.posonlyargs + args.args]
+        for arg in args.posonlyargs + args.args + args.kwonlyargs:
+            if arg.arg not in USER_NAMES:
+                continue
+            if arg.arg != expected:
+                problems.append(f"{where}: the acting user is `{expected}`, not `{arg.arg}`")
+            if arg.arg in positional:
+                problems.append(f"{where}: `{arg.arg}` is not keyword-only")
+            if arg.annotation is None:
+                problems.append(f"{where}: `{arg.arg}` has no type (core.types.User)")
+        if positional and where not in helpers:
+            problems.append(f"{where}: positional parameters {positional} (use `*,`)")
+    return problems
+
+
+def _services_and_selectors() -> list[tuple[str, str]]:
+    return [
+        (path.relative_to(SRC).as_posix(), path.read_text(encoding="utf-8"))
+        for path in sorted(SRC.rglob("*.py"))
+        if path.name in ACTING_USER and "tests" not in path.relative_to(SRC).parts
+    ]
+
+
+def test_services_and_selectors_take_keywords_and_a_typed_acting_user():
+    problems = []
+    defined = set()
+    for filename, source in _services_and_selectors():
+        if filename in SIGNATURES_TO_DO:
+            continue
+        problems += signature_problems(source, filename, POSITIONAL_HELPERS)
+        defined |= {
+            f"{filename}::{node.name}"
+            for node in ast.parse(source).body
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+            and (node.args.posonlyargs or node.args.args)
+        }
+    problems += [
+        f"stale POSITIONAL_HELPERS entry: {entry}"
+        for entry in sorted(set(POSITIONAL_HELPERS) - defined)
+    ]
+    assert not problems, "\n".join(problems)
+
+
+def test_the_signature_checker_reports_a_made_up_offender():
+    services = (
+        "def _helper(mapping, by): ...\n"
+        "def mapping_submit(*, mapping, by: User | None = None): ...\n"
+        "def mapping_cosign(mapping, by): ...\n"
+        "def mapping_list(*, fetched_by: User): ...\n"
+        "def mapping_window(year): ...\n"
+    )
+    assert signature_problems(services, "x/services.py", {}) == [
+        "x/services.py::mapping_cosign: `by` is not keyword-only",
+        "x/services.py::mapping_cosign: `by` has no type (core.types.User)",
+        "x/services.py::mapping_cosign: positional parameters ['mapping', 'by'] (use `*,`)",
+        "x/services.py::mapping_list: the acting user is `by`, not `fetched_by`",
+        "x/services.py::mapping_window: positional parameters ['year'] (use `*,`)",
+    ]
+    helpers = {"x/services.py::mapping_window": "pure: a date rule"}
+    assert signature_problems(services, "x/services.py", helpers)[-1].startswith(
+        "x/services.py::mapping_list"
+    )
+    selectors = "def scene_outcomes(*, scene, user: User): ...\n"
+    assert signature_problems(selectors, "x/selectors.py", {}) == [
+        "x/selectors.py::scene_outcomes: the acting user is `fetched_by`, not `user`"
+    ]
+
+
+# --------------------------------------------------------------------------- local imports
+
+# To do (issue #13): the files another change is rewriting; the lead empties this list.
+LOCAL_IMPORTS_TO_DO = frozenset({"evaluations", "evaluation"})
+
+
+def _imports_a_project_module(node: ast.Import | ast.ImportFrom) -> bool:
+    if isinstance(node, ast.ImportFrom):
+        return bool(node.level) or (node.module or "").split(".")[0] == "drogscen"
+    return any(alias.name.split(".")[0] == "drogscen" for alias in node.names)
+
+
+def uncommented_local_imports(source: str, filename: str) -> list[str]:
+    """`filename:line` of each import of a drogscen module inside a function with no
+    comment saying why: on one of its lines, or on the line above it (or above the run
+    of imports it stands in). At the module top the import would run once and show in
+    tests/test_layers.py's cycle and layer checks; hidden in a function it needs a reason
+    (a model not loaded yet in apps.py, a heavy library, a cycle)."""
+    lines = source.splitlines()
+    tree = ast.parse(source, filename=filename)
+    local: dict[int, ast.Import | ast.ImportFrom] = {}
+    for func in ast.walk(tree):
+        if isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            for node in ast.walk(func):
+                if isinstance(node, ast.Import | ast.ImportFrom):
+                    local[id(node)] = node
+    import_lines = {
+        line for node in local.values() for line in range(node.lineno, node.end_lineno + 1)
+    }
+    found = []
+    for node in local.values():
+        if not _imports_a_project_module(node):
+            continue
+        own = lines[node.lineno - 1 : node.end_lineno]
+        above = node.lineno - 1
+        while above in import_lines:
+            above -= 1
+        if any("#" in line for line in own):
+            continue
+        if above >= 1 and lines[above - 1].strip().startswith("#"):
+            continue
+        found.append(node.lineno)
+    return [f"{filename}:{line}" for line in sorted(set(found))]
+
+
+def test_imports_inside_functions_say_why():
+    found = []
+    for path in sorted(SRC.rglob("*.py")):
+        relative = path.relative_to(SRC)
+        if {"tests", "migrations"} & set(relative.parts) or relative.parts[0] in (
+            LOCAL_IMPORTS_TO_DO
+        ):
+            continue
+        found += uncommented_local_imports(path.read_text(encoding="utf-8"), relative.as_posix())
+    assert not found, (
+        "move these imports to the module top, or say on the line above why they stay "
+        "in the function:\n" + "\n".join(found)
+    )
+
+
+def test_the_local_import_checker_reports_a_made_up_offender():
+    source = (
+        "from drogscen.core import access\n"
+        "\n"
+        "def ready():\n"
+        "    # ready(): the models are loaded only now\n"
+        "    from drogscen.x import access\n"
+        "    from drogscen.x import signals\n"
+        "\n"
+        "def chart():\n"
+        "    import matplotlib\n"
+        "    from . import charts  # matplotlib: loaded only when a chart is drawn\n"
+        "    from drogscen.x.models import Scene\n"
+        "    import drogscen.y\n"
+        "    return Scene\n"
+    )
+    assert uncommented_local_imports(source, "x/views.py") == ["x/views.py:11", "x/views.py:12"]

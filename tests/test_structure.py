@@ -248,6 +248,17 @@ ALLOWED_UNSCOPED: dict[tuple[str, str], str] = {
     ("outcomes/selectors.py", "county_outcomes"): (
         "the county sub-goals: totals for everyone signed in, over counted_scenes"
     ),
+    ("reports/editions.py", "round_publish"): (
+        "the publishing service: the year's editions, after round_require (the office only)"
+    ),
+    ("reports/editions.py", "_edition_store"): "the publishing service stores the edition",
+    ("reports/editions.py", "latest_editions"): (
+        "the public figures: each published year's latest edition, public by publishing"
+    ),
+    ("reports/editions.py", "published_years"): "the public figures: which years are published",
+    ("reports/editions.py", "edition_latest"): (
+        "report_for_year: the edition only for a caller who sees the county's breakdowns"
+    ),
     ("reports/builder.py", "approved_mappings"): "county report: every scene's latest mapping",
     ("reports/builder.py", "report_years"): "county report: the years with approved mappings",
     ("reports/builder.py", "_areas_at_year_end"): "county report: areas of the counted scenes",

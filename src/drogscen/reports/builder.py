@@ -168,6 +168,10 @@ def report_build(*, year: int, fetched_by=None) -> dict[str, Any]:
         "year": year,
         "generated_at": timezone.now().isoformat(timespec="seconds"),
         "scope": "county",
+        # Built now: preliminary. A published edition says "published" and carries its
+        # number, date and SHA-256 (reports/editions.py).
+        "status": "preliminary",
+        "edition": None,
         "scenes": {
             "count": summary.count,
             "previous_count": previous.count if year - 1 in years else None,

@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "drogscen.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "drogscen.core.middleware.IdleSessionMiddleware",
     "drogscen.core.middleware.SwedishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -176,9 +177,9 @@ WHITENOISE_USE_FINDERS = True
 
 # --- security --------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
-# Signed out after this long without a request (each request starts the time again).
+# Signed out after this long without a request (core.middleware.IdleSessionMiddleware
+# moves the expiry on while the session is used).
 SESSION_COOKIE_AGE = int(os.environ.get("DROGSCEN_SESSION_IDLE_MINUTES", "30")) * 60
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Two-factor sign-in for managers, police organisations and administrators (accounts/two_factor.py).
 DROGSCEN_TWO_FACTOR = env_bool("DROGSCEN_TWO_FACTOR", True)

@@ -19,4 +19,10 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         post_migrate.connect(_create_cache_table, sender=self, dispatch_uid="core-cache-table")
 
+        from django.contrib.auth.signals import user_logged_in
+
+        from drogscen.core.middleware import session_seen_at_sign_in  # ready(): apps loaded
+
+        user_logged_in.connect(session_seen_at_sign_in, dispatch_uid="core-session-seen")
+
         from drogscen.core.imports import access  # noqa: F401 - registers the uploads' rule

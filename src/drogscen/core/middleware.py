@@ -1,3 +1,5 @@
+import time
+
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
 from django.middleware.locale import LocaleMiddleware
 
@@ -52,3 +54,28 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
+
+
+class IdleSessionMiddleware:
+    """Sign a session out after SESSION_COOKIE_AGE without a request: the stored session
+    is saved again (and its expiry moved on) at most once a minute while it is used, so a
+    page costs no write to the session table on every request."""
+
+    REFRESH_SECONDS = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key:
+            now = int(time.time())
+            if now - session.get("_seen", 0) >= self.REFRESH_SECONDS:
+                session["_seen"] = now
+        return self.get_response(request)
+
+
+def session_seen_at_sign_in(sender, request, user, **kwargs) -> None:
+    """A new session starts as seen, so its first page does not save it again."""
+    if request is not None and hasattr(request, "session"):
+        request.session["_seen"] = int(time.time())

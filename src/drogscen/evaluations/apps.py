@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from drogscen.core.registry import register_demo_step
+
 
 class EvaluationsConfig(AppConfig):
     """Evaluations of interventions and early warning, in the product; the statistics
@@ -11,8 +13,8 @@ class EvaluationsConfig(AppConfig):
     verbose_name = _("Evaluation and early warning")
 
     def ready(self) -> None:
-        from drogscen.core.registry import register_demo_step
-        from drogscen.evaluations import access  # noqa: F401 - registers the access rules
+        # ready(): the models are loaded only now; importing the rules registers them
+        from drogscen.evaluations import access  # noqa: F401
 
         # does nothing until there are indicators
         register_demo_step(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from matplotlib.ticker import MaxNLocator
 
 from drogscen.core import charts as base
+from drogscen.core import goal
 from drogscen.evaluations.outlook import Outlook
 
 COUNTERFACTUAL = "#7a4fa3"
@@ -164,7 +165,5 @@ def outlook_chart(outlook: Outlook, target_path: list[tuple[int, float]]) -> str
 
 def target_path(report: dict[str, Any]) -> list[tuple[int, float]]:
     """The report's target path (`report["goal"]`) as (year, target) pairs."""
-    from drogscen.core.goal import target_path as path
-
     series = {int(y): n for y, n in report["goal"]["series"].items()}
-    return sorted(path(series, report["goal"]["target_year"]).items())
+    return sorted(goal.target_path(series, report["goal"]["target_year"]).items())

@@ -89,6 +89,7 @@ class Evaluation(AuditedModel):
 
     @property
     def outcome_label(self) -> str:
+        # cycle: the selectors import the models
         from drogscen.evaluations.selectors import outcome_label
 
         return outcome_label(self.outcome)

@@ -9,12 +9,14 @@ from django.db.models import Prefetch, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from drogscen.core import access
+from drogscen.core.types import User
 from drogscen.evaluation import EvaluationInputError, pooled_effect
 from drogscen.evaluations.models import Candidate, Evaluation
 from drogscen.evaluations.outlook import rise_p_value
+from drogscen.evaluations.services import HIGHER_IS_BETTER
 from drogscen.interventions.models import Intervention, Method
 from drogscen.outcomes.access import scenes_with_details
-from drogscen.outcomes.models import Indicator
+from drogscen.outcomes.models import Category, Indicator
 from drogscen.scenes.models import Scene
 
 MIN_SCENES = 3  # fewer scenes than this: insufficient evidence, whatever the interval
@@ -22,7 +24,7 @@ PRIMARY_OUTCOME = "violent"
 WRONG_WAY_P = 0.05
 
 
-def evaluation_list(*, fetched_by) -> QuerySet[Evaluation]:
+def evaluation_list(*, fetched_by: User) -> QuerySet[Evaluation]:
     """`fetched_by=None` is the system (the county report from the command line)."""
     evaluations = (
         Evaluation.objects.select_related("scene", "created_by")
@@ -35,7 +37,7 @@ def evaluation_list(*, fetched_by) -> QuerySet[Evaluation]:
     return evaluations if fetched_by is None else access.restrict(evaluations, fetched_by)
 
 
-def evaluation_get(*, pk: int, fetched_by) -> Evaluation:
+def evaluation_get(*, pk: int, fetched_by: User) -> Evaluation:
     queryset = Evaluation.objects.select_related("scene", "created_by").prefetch_related(
         Prefetch(
             "interventions",
@@ -49,7 +51,6 @@ def evaluation_get(*, pk: int, fetched_by) -> Evaluation:
 
 
 def outcome_label(outcome: str) -> str:
-    from drogscen.outcomes.models import Category
 
     if outcome.startswith("survey:"):
         return _("survey: %(code)s") % {"code": outcome[len("survey:") :]}
@@ -89,7 +90,6 @@ def pooled_verdict(rows: list[dict[str, Any]], outcome: str) -> tuple[dict | Non
     """DerSimonian–Laird pooling of log RES over one evaluation per scene, and the verdict:
     no_evaluations, insufficient (< 3 scenes), inconclusive (interval includes 1),
     favourable or unfavourable (in the outcome's good direction)."""
-    from drogscen.evaluations.services import HIGHER_IS_BETTER
 
     usable = [r for r in rows if r.get("log_res") is not None and r.get("se")]
     pooled = None
@@ -123,7 +123,7 @@ def pooled_verdict(rows: list[dict[str, Any]], outcome: str) -> tuple[dict | Non
     return pooled, ("favourable" if good else "unfavourable"), heterogeneous
 
 
-def method_evidence(*, method: Method, fetched_by) -> MethodEvidence:
+def method_evidence(*, method: Method, fetched_by: User) -> MethodEvidence:
     """The method's saved evaluations the user sees, the latest per scene and outcome."""
     base = Evaluation.objects.all()
     evaluations = (
@@ -172,7 +172,7 @@ def method_evidence(*, method: Method, fetched_by) -> MethodEvidence:
 # --------------------------------------------------------------------------- early warning
 
 
-def candidate_list(*, fetched_by) -> QuerySet[Candidate]:
+def candidate_list(*, fetched_by: User) -> QuerySet[Candidate]:
     return (
         access.restrict(Candidate.objects.all(), fetched_by)
         .select_related("municipality", "local_police_area", "scene", "decided_by")
@@ -180,7 +180,7 @@ def candidate_list(*, fetched_by) -> QuerySet[Candidate]:
     )
 
 
-def candidate_periods(*, fetched_by) -> list[tuple[Any, Any, int]]:
+def candidate_periods(*, fetched_by: User) -> list[tuple[Any, Any, int]]:
     return list(
         candidate_list(fetched_by=fetched_by)
         .order_by("-period_end", "-period_start", "cell_m")
@@ -192,7 +192,7 @@ def candidate_periods(*, fetched_by) -> list[tuple[Any, Any, int]]:
 # --------------------------------------------------------------------------- dashboard
 
 
-def scenes_going_wrong_way(*, year: int, fetched_by) -> list[dict[str, Any]]:
+def scenes_going_wrong_way(*, year: int, fetched_by: User) -> list[dict[str, Any]]:
     """Scenes (whose figures the user may read, active at the end of the year) whose
     violent crime inside rose significantly from the year before (exact conditional test,
     one-sided p < 0.05), or whose 0–200 m ring rose significantly while the inside fell

@@ -23,6 +23,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from drogscen.core import access, geo
+from drogscen.core.types import User
 from drogscen.evaluation import (
     EvaluationInputError,
     interrupted_time_series,
@@ -678,7 +679,7 @@ def evaluation_create(
     buffer: str = Evaluation.Buffer.BUFFER_200,
     control_geometry: dict | None = None,
     note: str = "",
-    by=None,
+    by: User | None = None,
 ) -> Evaluation:
     """Check the choice, gather the counts, compute RES, WDD, WDQ and the interrupted
     time series and save it all. Periods are whole months (dates are taken to their

@@ -7,14 +7,16 @@ from django import template
 from drogscen.core import access
 from drogscen.evaluations import selectors
 from drogscen.evaluations.access import evaluation_may_create
+from drogscen.evaluations.labels import EVALUATION_VERDICT, METHOD_VERDICT
 from drogscen.evaluations.models import Evaluation
+from drogscen.evaluations.selectors import outcome_label
+from drogscen.evaluations.views import evidence_blocks
 
 register = template.Library()
 
 
 @register.inclusion_tag("evaluations/_method_evidence_block.html", takes_context=True)
 def method_evidence(context, method):
-    from drogscen.evaluations.views import evidence_blocks
 
     request = context.get("request")
     user = getattr(request, "user", None)
@@ -37,14 +39,12 @@ def evaluate_link(context, intervention):
 
 @register.filter
 def evaluation_verdict(code):
-    from drogscen.evaluations.labels import EVALUATION_VERDICT
 
     return EVALUATION_VERDICT.get(code, code or "–")
 
 
 @register.filter
 def method_verdict(code):
-    from drogscen.evaluations.labels import METHOD_VERDICT
 
     return METHOD_VERDICT.get(code, code or "–")
 
@@ -52,6 +52,5 @@ def method_verdict(code):
 @register.filter
 def evaluation_outcome(code):
     """An evaluation's outcome code ("violent", "survey:unsafe_evening") in words."""
-    from drogscen.evaluations.selectors import outcome_label
 
     return outcome_label(code or "")

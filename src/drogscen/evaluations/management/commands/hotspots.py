@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from drogscen.audit.context import acting
 from drogscen.evaluations import early_warning
+from drogscen.evaluations.models import Candidate
 
 
 class Command(BaseCommand):
@@ -42,7 +43,6 @@ class Command(BaseCommand):
             for problem in error.messages:
                 self.stderr.write(problem)
             sys.exit(2)
-        from drogscen.evaluations.models import Candidate
 
         candidates = Candidate.objects.filter(
             period_start=start, period_end=end, cell_m=options["cell"]

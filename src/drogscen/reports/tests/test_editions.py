@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.http import Http404
+from django.utils import translation
 
 from drogscen.accounts.models import Organisation
 from drogscen.audit.models import AuditEntry
@@ -23,6 +24,13 @@ from drogscen.reports.editions import report_for_year, round_publish
 from drogscen.reports.models import Edition
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages are asserted in English (pages take their language per request)."""
+    with translation.override("en"):
+        yield
 
 NOT_OPEN = {**OPEN_ANSWERS, "criteria": ["persistent", "public_use"]}
 
@@ -287,3 +295,10 @@ def test_the_report_api_serves_a_published_year_from_its_edition(client, scene_f
     assert published["edition"]["sha256"] == edition.sha256
     preliminary = client.get("/api/v1/reports/2023/").json()
     assert (preliminary["status"], preliminary["edition"]) == ("preliminary", None)
+
+
+def test_the_navigation_leads_the_coordination_office_to_the_rounds(client, make_user):
+    client.force_login(make_user("samordningskansliet", "viewer"))
+    assert 'data-testid="nav-rounds"' in client.get("/platser/").content.decode()
+    client.force_login(make_user("lpo:jarva", "manager"))
+    assert 'data-testid="nav-rounds"' not in client.get("/platser/").content.decode()

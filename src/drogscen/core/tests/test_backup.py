@@ -36,7 +36,7 @@ def row_counts() -> dict[str, int]:
 
 
 def test_a_backup_restores_into_an_empty_database_with_every_row(
-    tmp_path, make_user, scene_factory, empty_database
+    tmp_path, reference_data, make_user, scene_factory, empty_database
 ):
     make_user("lpo:jarva", "editor")
     scene_factory("B-1")

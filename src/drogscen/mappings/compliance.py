@@ -132,15 +132,19 @@ def mapping_compliance(*, year: int, fetched_by, today: date | None = None):
     overdue = today > mapping_deadline(year)
     scenes = scene_list(fetched_by=fetched_by)
     latest: dict[int, MappingRow] = {}
+    # The scene's mapping of the year: its latest approved one by date, else its
+    # latest one under way (a scene may be mapped several times a year).
     rows = (
         mapping_list(fetched_by=fetched_by)
         .filter(year=year)
         .exclude(status=Mapping.Status.SUPERSEDED)
-        .order_by("revision")
+        .order_by("mapped_on", "revision", "pk")
         .values_list("scene_id", "pk", "status")
     )
     for scene_id, pk, status in rows:
-        latest[scene_id] = MappingRow(pk, status)
+        shown = latest.get(scene_id)
+        if shown is None or status == Mapping.Status.APPROVED or shown.status != "approved":
+            latest[scene_id] = MappingRow(pk, status)
     records = approved_records(
         scenes=scenes, years={year - 1, year}, mappings=mapping_list(fetched_by=fetched_by)
     )

@@ -8,9 +8,14 @@ readers and records the one audit entry.
 Every row is checked before anything is written, by the rules a mapping made in the
 system meets (reference year and mapping window, the questionnaire in force for the
 year: its option codes, relevance and required questions, the personal-data guard); one
-bad row refuses the whole file. A row equal to the mapping already recorded for its
-scene and year is left alone, so re-importing a file changes nothing; a row that differs
-from it is refused, since an approved mapping is changed by a correction in the system.
+bad row refuses the whole file. A scene may have several mappings in a year, on
+different dates (the latest approved one by `mapped_on` is the year's); two rows of one
+scene, year and date that differ are a conflict naming both rows. A row equal to a
+mapping already recorded is left alone, so re-importing a file changes nothing; a row
+that differs from the recorded mapping of its scene, year and date is refused, since an
+approved mapping is changed by a correction in the system. A row that would record a
+mapping of a year whose round is closed or published is refused until the coordination
+office reopens the round.
 
 Columns and the questionnaire questions they answer (`ANSWER_COLUMNS`):
 
@@ -501,16 +506,17 @@ def _codes_hint(column: str, question: str, answers: dict[str, Any], definition)
 
 
 def _check_repeats(items: list[_Checked]) -> None:
-    """A scene has one mapping per reference year: an identical repeat counts once, any
-    other second row for the same scene and year is a problem naming both rows."""
-    first: dict[tuple[int, int], _Checked] = {}
+    """A scene may be mapped several times a year, on different dates: an identical
+    repeat of a row counts once, and two rows of one scene, year and mapped_on with
+    different content are a conflict naming both rows."""
+    first: dict[tuple[int, int, date], _Checked] = {}
     for item in items:
-        earlier = first.setdefault(item.key, item)
+        earlier = first.setdefault((*item.key, item.mapped_on), item)
         if earlier is item:
             continue
         if earlier.content() == item.content():
             item.duplicate = True
-        elif earlier.mapped_on == item.mapped_on:
+        else:
             item.problems.append(
                 (
                     "scene_ref",
@@ -521,45 +527,26 @@ def _check_repeats(items: list[_Checked]) -> None:
                     % {"other": earlier.row.where},
                 )
             )
-        else:
-            item.problems.append(
-                (
-                    "scene_ref",
-                    _(
-                        "%(other)s already gives a mapping of this scene for %(year)s (mapped "
-                        "on %(date)s); a scene has one mapping per year, so keep one of them"
-                    )
-                    % {
-                        "other": earlier.row.where,
-                        "year": item.year,
-                        "date": earlier.mapped_on.isoformat(),
-                    },
-                )
-            )
 
 
 def _compare_with_stored(items: list[_Checked]) -> None:
-    """A row equal to a recorded revision of its scene and year is unchanged; any other
-    row for a scene and year that already has a mapping is refused: the system's
-    mapping is corrected there, not overwritten by an import."""
+    """A row equal to a recorded revision of its scene and year is unchanged. A row on a
+    new date is a further mapping of the year, refused while the scene has a mapping of
+    the year under way or while the year's round is closed or published. A row on the
+    date of a recorded mapping that differs from it is refused: the system's mapping is
+    corrected there, not overwritten by an import."""
     if not items:
         return
-    stored: dict[tuple[int, int], list[Mapping]] = defaultdict(list)
-    scene_ids = sorted({item.scene.pk for item in items})
-    years = sorted({item.year for item in items})
-    for start in range(0, len(scene_ids), 500):
-        for mapping in (
-            Mapping.objects.filter(scene_id__in=scene_ids[start : start + 500], year__in=years)
-            .prefetch_related("participants")
-            .order_by("revision")
-        ):
-            stored[(mapping.scene_id, mapping.year)].append(mapping)
+    stored = _stored_mappings(items)
+    rounds: dict[int, str | None] = {}
     for item in items:
         revisions = stored.get(item.key, [])
         recorded = [m for m in revisions if m.status in RECORDED]
-        if any(not _differences(m, item) for m in recorded):
+        same_date = [m for m in recorded if m.mapped_on == item.mapped_on]
+        if any(not _differences(m, item) for m in same_date):
             item.recorded = True
-        elif len(recorded) < len(revisions):
+            continue
+        if len(recorded) < len(revisions):
             item.problems.append(
                 (
                     "year",
@@ -567,8 +554,10 @@ def _compare_with_stored(items: list[_Checked]) -> None:
                     % {"year": item.year},
                 )
             )
-        elif recorded:
-            current = [m for m in recorded if m.status == Mapping.Status.APPROVED][-1]
+        elif same_date:
+            current = ([m for m in same_date if m.status == Mapping.Status.APPROVED] or same_date)[
+                -1
+            ]
             item.problems.append(
                 (
                     "scene_ref",
@@ -579,6 +568,25 @@ def _compare_with_stored(items: list[_Checked]) -> None:
                     % {"year": item.year, "columns": ", ".join(_differences(current, item))},
                 )
             )
+        if item.year not in rounds:
+            rounds[item.year] = services.round_problem(year=item.year)
+        if rounds[item.year]:
+            item.problems.append(("year", rounds[item.year]))
+
+
+def _stored_mappings(items: list[_Checked]) -> dict[tuple[int, int], list[Mapping]]:
+    """The stored mappings of the rows' scenes and years, oldest revision first."""
+    stored: dict[tuple[int, int], list[Mapping]] = defaultdict(list)
+    scene_ids = sorted({item.scene.pk for item in items})
+    years = sorted({item.year for item in items})
+    for start in range(0, len(scene_ids), 500):
+        for mapping in (
+            Mapping.objects.filter(scene_id__in=scene_ids[start : start + 500], year__in=years)
+            .prefetch_related("participants")
+            .order_by("revision")
+        ):
+            stored[(mapping.scene_id, mapping.year)].append(mapping)
+    return stored
 
 
 def _differences(mapping: Mapping, item: _Checked) -> list[str]:

@@ -24,6 +24,28 @@ class MappingQuerySet(models.QuerySet):
         """The revisions that count: not replaced by an approved correction."""
         return self.exclude(status=Mapping.Status.SUPERSEDED)
 
+    def latest_approved(self):
+        """The year's mapping of each scene: its latest approved mapping of the year by
+        `mapped_on` (then the latest revision, then the id). A scene may be mapped
+        several times a year; the earlier ones stay on its timeline
+        (docs/domain-rules.md#open-scenes)."""
+        later = Mapping.objects.filter(
+            scene=models.OuterRef("scene"),
+            year=models.OuterRef("year"),
+            status=Mapping.Status.APPROVED,
+        ).filter(
+            models.Q(mapped_on__gt=models.OuterRef("mapped_on"))
+            | models.Q(
+                mapped_on=models.OuterRef("mapped_on"), revision__gt=models.OuterRef("revision")
+            )
+            | models.Q(
+                mapped_on=models.OuterRef("mapped_on"),
+                revision=models.OuterRef("revision"),
+                pk__gt=models.OuterRef("pk"),
+            )
+        )
+        return self.approved().exclude(models.Exists(later))
+
 
 class Mapping(AuditedModel):
     class Status(models.TextChoices):
@@ -115,11 +137,19 @@ class Mapping(AuditedModel):
         verbose_name = _("mapping")
         verbose_name_plural = _("mappings")
         constraints = [
+            # A scene may be mapped several times a year, on different dates: two
+            # mappings of one scene, year and date are a conflict (the service names it;
+            # this is the backstop). A correction is a later revision of its mapping.
             models.UniqueConstraint(
-                fields=["scene", "year", "revision"], name="mapping_revision_unique"
+                fields=["scene", "year", "mapped_on", "revision"],
+                condition=~models.Q(status="superseded"),
+                name="mapping_scene_year_date_unique",
             ),
         ]
-        indexes = [models.Index(fields=["year", "status"])]
+        indexes = [
+            models.Index(fields=["year", "status"]),
+            models.Index(fields=["scene", "year"], name="mapping_scene_year"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.scene.ref} {self.year} (rev. {self.revision})"

@@ -55,16 +55,17 @@ def approved_records(
     years: set[int] | None = None,
     mappings: QuerySet[Mapping] | None = None,
 ) -> list[MappingRecord]:
-    """The latest approved mapping per scene and year (of `years`, default all), for the
-    counting rules."""
+    """The year's mapping of each scene, for the counting rules: its latest approved
+    mapping of the year by `mapped_on` (`MappingQuerySet.latest_approved`), for `years`
+    (default all)."""
     joint = Organisation.objects.filter(
         mappings=OuterRef("pk"), kind=Organisation.Kind.MUNICIPALITY
     )
     rows = (
         (Mapping.objects.all() if mappings is None else mappings)
-        .filter(status=Mapping.Status.APPROVED)
+        .latest_approved()
         .annotate(joint=Exists(joint))
-        .order_by("scene_id", "year", "revision")
+        .order_by("scene_id", "year")
     )
     if scenes is not None:
         rows = rows.filter(scene__in=scenes)
@@ -79,10 +80,10 @@ def approved_records(
 
 
 def open_scenes_per_year() -> dict[int, int]:
-    """Open scenes per reference year, counted in the database (the goal series). A
-    scene has one approved mapping per year: a correction replaces the earlier one."""
+    """Open scenes per reference year, counted in the database (the goal series), each
+    scene by its year's mapping (the latest approved one by `mapped_on`)."""
     rows = (
-        Mapping.objects.filter(status=Mapping.Status.APPROVED)
+        Mapping.objects.latest_approved()
         .order_by()
         .values("year")
         .annotate(open=Count("scene", distinct=True, filter=Q(is_open=True)))
@@ -97,10 +98,10 @@ def scenes_active_at_year_end(*, year: int, scenes: QuerySet[Scene]) -> QuerySet
 
 
 def scene_mapping_timeline(*, scene: Scene, fetched_by: User) -> list[Mapping]:
-    """The scene's mappings, oldest first, that the user may read."""
+    """The scene's mappings, oldest first (by year and date), that the user may read."""
     return list(
         mapping_list(fetched_by=fetched_by)
         .filter(scene=scene)
         .exclude(status=Mapping.Status.SUPERSEDED)
-        .order_by("year", "revision")
+        .order_by("year", "mapped_on", "revision", "pk")
     )

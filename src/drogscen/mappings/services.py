@@ -20,7 +20,7 @@ from drogscen.core.personal_data import find_personal_data
 from drogscen.core.types import User
 from drogscen.mappings import access as mapping_access
 from drogscen.mappings.messages import problem_text
-from drogscen.mappings.models import CRITERIA, CoSignature, Mapping, MappingSettings
+from drogscen.mappings.models import CRITERIA, CoSignature, Mapping, MappingSettings, Round
 from drogscen.questionnaires.definition import validate_answers
 from drogscen.questionnaires.services import questionnaire_for_year
 
@@ -93,6 +93,56 @@ def basic_problems(
     return problems
 
 
+def round_problem(*, year: int) -> str | None:
+    """Why the year takes no mapping writes: its round is closed or published (until the
+    coordination office reopens it, `mappings/rounds.py::round_reopen`)."""
+    status = Round.objects.filter(year=year).values_list("status", flat=True).first()
+    if status == Round.Status.PUBLISHED:
+        return _(
+            "The round of %(year)s is published; ask the coordination office to reopen it."
+        ) % {"year": year}
+    if status == Round.Status.CLOSED:
+        return _(
+            "The round of %(year)s is closed for mapping; ask the coordination office to reopen it."
+        ) % {"year": year}
+    return None
+
+
+def round_problems(*, year: int) -> dict[str, list[str]]:
+    problem = round_problem(year=year)
+    return {"year": [problem]} if problem else {}
+
+
+def _require_open_round(year: int) -> None:
+    _raise(round_problems(year=year))
+
+
+def existing_problems(
+    *, scene, year: int, mapped_on: date, own: tuple[int | None, ...] = ()
+) -> dict[str, list[str]]:
+    """A scene has at most one unfinished mapping of a year at a time, and no two of its
+    mappings of a year share a date (`own`: the mapping itself and the one it corrects)."""
+    current = (
+        Mapping.objects.filter(scene=scene, year=year)
+        .exclude(status=Mapping.Status.SUPERSEDED)
+        .exclude(pk__in=[pk for pk in own if pk is not None])
+    )
+    problems: dict[str, list[str]] = {}
+    if not own and current.exclude(status=Mapping.Status.APPROVED).exists():
+        problems["year"] = [
+            _("This scene already has an unfinished mapping for %(year)s.") % {"year": year}
+        ]
+    elif current.filter(mapped_on=mapped_on).exists():
+        problems["mapped_on"] = [
+            _(
+                "This scene already has a mapping for %(year)s mapped on %(date)s; give this "
+                "mapping its own date, or correct that one instead."
+            )
+            % {"year": year, "date": mapped_on.isoformat()}
+        ]
+    return problems
+
+
 def _derive_classification(mapping: Mapping) -> None:
     criteria = set(mapping.answers.get("criteria") or [])
     mapping.is_open = criteria >= set(CRITERIA)
@@ -136,39 +186,18 @@ def mapping_create(
     by: User | None = None,
 ) -> Mapping:
     """A draft mapping of a scene for a reference year, under the questionnaire version
-    in force for that year. Every problem (year, date, existing mapping, answers) is
-    reported at once, so the user corrects them in one round."""
+    in force for that year. A scene may be mapped several times a year, on different
+    dates (the latest approved one is the year's). Every problem (year, its round, date,
+    existing mapping, answers) is reported at once, so the user corrects them in one
+    go."""
     problems = basic_problems(year=year, mapped_on=mapped_on, participants=participants)
     questionnaire = questionnaire_for_year(year=year)
     if questionnaire is None:
         _merge(
             problems, {"year": [_("No questionnaire is published for %(year)s.") % {"year": year}]}
         )
-    current = Mapping.objects.filter(scene=scene, year=year).exclude(
-        status=Mapping.Status.SUPERSEDED
-    )
-    if current.exclude(status=Mapping.Status.APPROVED).exists():
-        _merge(
-            problems,
-            {
-                "year": [
-                    _("This scene already has an unfinished mapping for %(year)s.") % {"year": year}
-                ]
-            },
-        )
-    elif current.filter(status=Mapping.Status.APPROVED).exists():
-        _merge(
-            problems,
-            {
-                "year": [
-                    _(
-                        "This scene already has an approved mapping for %(year)s; "
-                        "correct it instead."
-                    )
-                    % {"year": year}
-                ]
-            },
-        )
+    _merge(problems, round_problems(year=year))
+    _merge(problems, existing_problems(scene=scene, year=year, mapped_on=mapped_on))
     if questionnaire is not None:
         _merge(problems, draft_problems(questionnaire=questionnaire, answers=answers))
     _raise(problems)
@@ -215,6 +244,7 @@ def mapping_update(
     current = _locked(mapping, expected_version)
     if current.status != Mapping.Status.DRAFT:
         raise ValidationError(_("Only a draft can be edited."))
+    _require_open_round(current.year)
     if answers is not None:
         current.answers = answers
     if mapped_on is not None:
@@ -225,6 +255,16 @@ def mapping_update(
         participants=participants or [],
         correction_reason=current.correction_reason,
     )
+    if mapped_on is not None:
+        _merge(
+            problems,
+            existing_problems(
+                scene=current.scene_id,
+                year=current.year,
+                mapped_on=current.mapped_on,
+                own=(current.pk, current.corrects_id),
+            ),
+        )
     _merge(problems, answer_problems(mapping=current, answers=current.answers, complete=False))
     _raise(problems)
     _derive_classification(current)
@@ -243,6 +283,7 @@ def mapping_submit(
     current = _locked(mapping, expected_version)
     if current.status != Mapping.Status.DRAFT:
         raise ValidationError(_("Only a draft can be submitted."))
+    _require_open_round(current.year)
     _raise(answer_problems(mapping=current, answers=current.answers, complete=True))
     current.status = Mapping.Status.SUBMITTED
     current.submitted_by, current.submitted_at = by, timezone.now()
@@ -267,6 +308,7 @@ def mapping_cosign(*, mapping: Mapping, by: User) -> CoSignature:
     current = _locked(mapping, None)
     if current.status != Mapping.Status.SUBMITTED:
         raise ValidationError(_("Only a submitted mapping can be co-signed."))
+    _require_open_round(current.year)
     own = mapping_access.cosigning_organisation_ids(by)
     waiting = [o for o in municipalities_to_sign(mapping=current) if o.pk in own]
     if not waiting:
@@ -287,6 +329,7 @@ def mapping_approve(
     current = _locked(mapping, expected_version)
     if current.status != Mapping.Status.SUBMITTED:
         raise ValidationError(_("Only a submitted mapping can be approved."))
+    _require_open_round(current.year)
     if missing := municipalities_to_sign(mapping=current):
         raise ValidationError(
             _("Waiting for co-signature by %(organisations)s.")
@@ -314,6 +357,7 @@ def mapping_return_to_draft(*, mapping: Mapping, by: User | None = None) -> Mapp
     current = _locked(mapping, None)
     if current.status != Mapping.Status.SUBMITTED:
         raise ValidationError(_("Only a submitted mapping can be returned."))
+    _require_open_round(current.year)
     current.cosignatures.all().delete()
     current.status = Mapping.Status.DRAFT
     current.version += 1
@@ -328,6 +372,7 @@ def mapping_correct(*, mapping: Mapping, reason: str, by: User | None = None) ->
     current = _locked(mapping, None)
     if current.status != Mapping.Status.APPROVED:
         raise ValidationError(_("Only an approved mapping can be corrected."))
+    _require_open_round(current.year)
     if hasattr(current, "correction"):
         raise ValidationError(_("A correction of this mapping is already under way."))
     if not reason.strip():
@@ -369,7 +414,9 @@ def mapping_record_approved(
     lead_local_police_area,
     source: str = "import",
 ) -> Mapping:
-    """An earlier year's mapping from the old tool, recorded as approved (imports)."""
+    """An earlier year's mapping from the old tool, recorded as approved (imports; the
+    import checks the round and the dates per row first)."""
+    _require_open_round(year)
     mapping = Mapping(
         scene=scene,
         year=year,

@@ -1,4 +1,4 @@
-"""A scene's mapping history as a readable timeline: what changed between years."""
+"""A scene's mapping history as a readable timeline: what changed between mappings."""
 
 from __future__ import annotations
 
@@ -30,29 +30,31 @@ def _question(mapping, code: str) -> str:
     )
 
 
-def _per_year(mappings) -> list[tuple[object, object | None]]:
-    """One (mapping, correction under way) per reference year: the mapping that counts
-    (the approved one, else the newest unfinished one) and a draft or submitted
-    correction of it, which is a revision of that year, not a year of its own."""
-    by_year: dict[int, list] = {}
-    for mapping in mappings:
-        by_year.setdefault(mapping.year, []).append(mapping)
-    result = []
-    for year in sorted(by_year):
-        revisions = sorted(by_year[year], key=lambda m: m.revision)
-        approved = [m for m in revisions if m.status == "approved"]
-        counting = approved[-1] if approved else revisions[-1]
-        later = [m for m in revisions if m.revision > counting.revision]
-        result.append((counting, later[-1] if later else None))
-    return result
+def _per_mapping(mappings) -> list[tuple[object, object | None]]:
+    """One (mapping, correction under way) per mapping, by year and date: a scene may be
+    mapped several times a year, and each mapping is an entry of its own. A draft or
+    submitted correction is a revision of the mapping it corrects, shown with it, not
+    an entry of its own."""
+    mappings = list(mappings)
+    shown = {m.pk for m in mappings}
+    under_way = {
+        m.corrects_id: m
+        for m in sorted(mappings, key=lambda m: m.revision)
+        if m.corrects_id in shown and m.status not in {"approved", "superseded"}
+    }
+    corrections = {m.pk for m in under_way.values()}
+    entries = [m for m in mappings if m.pk not in corrections and m.status != "superseded"]
+    entries.sort(key=lambda m: (m.year, m.mapped_on, m.revision, m.pk))
+    return [(m, under_way.get(m.pk)) for m in entries]
 
 
 def mapping_timeline(mappings) -> list[dict]:
-    """Oldest year first; each entry with the changes since the year before. A
-    correction under way is shown with its year (`correction`), not as another year."""
+    """Oldest first; each entry with the changes since the mapping before (the year
+    before, or an earlier mapping of the same year). A correction under way is shown
+    with the mapping it corrects (`correction`), not as another entry."""
     entries = []
     previous = None
-    for mapping, correction in _per_year(mappings):
+    for mapping, correction in _per_mapping(mappings):
         changes = []
         if previous is not None:
             for code in COMPARED:

@@ -53,17 +53,18 @@ class ApprovedMapping:
 def approved_mappings(
     *, answers_for_year: int | None = None, years: set[int] | None = None
 ) -> list[ApprovedMapping]:
-    """The latest approved mapping of every scene and year (county-wide). The symptoms
+    """The year's mapping of every scene and year (county-wide): its latest approved
+    mapping of the year by `mapped_on` (`MappingQuerySet.latest_approved`). The symptoms
     are read only for `answers_for_year`: answers are the heavy part of a row."""
     joint = Organisation.objects.filter(
         mappings=OuterRef("pk"), kind=Organisation.Kind.MUNICIPALITY
     )
-    approved = Mapping.objects.filter(status=Mapping.Status.APPROVED)
+    approved = Mapping.objects.latest_approved()
     if years is not None:
         approved = approved.filter(year__in=years)
     rows = (
         approved.annotate(joint=Exists(joint))
-        .order_by("scene_id", "year", "revision")
+        .order_by("scene_id", "year")
         .values_list(
             "pk",
             "scene_id",

@@ -167,6 +167,8 @@ def scene_detail(request, ref: str):
                 Scene.objects.filter(pk=scene.pk), request.user, access.CHANGE
             ).exists(),
             "this_year": timezone.localdate().year,
+            # A scene may be mapped again within the year: the button says so.
+            "mapped_this_year": any(m.year == timezone.localdate().year for m in mappings),
             "action_plan": action_plan(scene=scene, fetched_by=request.user),
             "can_record_intervention": access.can(request.user, access.ADD, Intervention),
             **scene_outcomes(scene=scene, fetched_by=request.user),

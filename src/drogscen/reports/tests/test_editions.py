@@ -32,6 +32,7 @@ def english():
     with translation.override("en"):
         yield
 
+
 NOT_OPEN = {**OPEN_ANSWERS, "criteria": ["persistent", "public_use"]}
 
 
@@ -52,7 +53,10 @@ def office(make_user):
 
 
 def correct_to_not_open(mapping):
-    """A correction approved after publishing: the scene is no longer open."""
+    """A correction approved after publishing: the scene is no longer open. A published
+    or closed round takes no mapping writes, so the round is reopened first."""
+    if Round.objects.filter(year=mapping.year).exclude(status=Round.Status.OPEN).exists():
+        round_reopen(year=mapping.year, reason="Rättelse efter publicering", by=None)
     draft = services.mapping_correct(mapping=mapping, reason="Fel klassning", by=None)
     draft = services.mapping_update(mapping=draft, expected_version=None, answers=NOT_OPEN)
     services.mapping_submit(mapping=draft, by=None)

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
@@ -18,25 +19,33 @@ from drogscen.evaluations.dashboard import dashboard_context
 from drogscen.geo.models import LocalPoliceArea, Municipality
 from drogscen.mappings.compliance import AreaCompliance, mapping_compliance
 from drogscen.mappings.models import Mapping
+from drogscen.mappings.rounds import round_completeness, round_get
 from drogscen.reports import charts, public
 from drogscen.reports.builder import (
     LOCAL_POLICE_AREA,
     MUNICIPALITY,
     STOCKHOLM,
     area_figures,
+    area_on_track,
     latest_reported_year,
     report_build,
     report_years,
+    visible_scene_ids,
 )
+from drogscen.reports.editions import PRELIMINARY, latest_editions, published_goal
+from drogscen.reports.labels import edition_date
+from drogscen.reports.models import Edition
 from drogscen.scenes.selectors import scene_list
 
 
-def _year(request, years: list[int]) -> int | None:
+def _year(request, years: list[int], published: dict[int, Edition]) -> int | None:
     if not years:
         return None
+    # By default the latest published year (then, before any is, the latest year whose
+    # round is over); a preliminary year on request.
+    default = max(published) if published else (latest_reported_year() or years[-1])
     try:
-        # By default the latest year whose round is over; partial years on request.
-        year = int(request.GET.get("year") or latest_reported_year() or years[-1])
+        year = int(request.GET.get("year") or default)
     except ValueError:
         raise Http404 from None
     if year not in years:
@@ -82,14 +91,43 @@ def _series_rows(series: dict[str, int], link) -> list[tuple[str, int, str]]:
     return [(y, n, link(int(y))) for y, n in sorted(series.items())]
 
 
-def _context(request, years, year):
+def _report(request, year: int, edition: Edition | None) -> dict:
+    """The year's county report: its latest edition when the year is published and the
+    user sees the county's breakdowns (stored, never rebuilt); otherwise built now for
+    the user's scenes and marked preliminary (reports/editions.py::report_for_year)."""
+    if edition is not None and visible_scene_ids(request.user) is None:
+        return edition.report
     report = report_build(year=year, fetched_by=request.user)
+    report.setdefault("status", PRELIMINARY)
+    report.setdefault("edition", None)
+    return report
+
+
+def _status(report: dict, edition: Edition | None) -> dict:
+    """Whether the figures shown are published (edition N of date), built now for the
+    user's scenes of a published year, or preliminary: said on every page with figures."""
+    if edition is None:
+        return {"kind": "preliminary", "year": report["year"]}
+    shown = edition.report["edition"]
+    return {
+        "kind": "published" if report.get("status") == "published" else "rebuilt",
+        "year": report["year"],
+        "number": shown["number"],
+        "date": edition_date(shown),
+    }
+
+
+def _context(request, years, year, published: dict[int, Edition]):
+    edition = published.get(year)
+    report = _report(request, year, edition)
     names = dict(Municipality.objects.values_list("code", "name"))
     slugs = dict(LocalPoliceArea.objects.values_list("name", "slug"))
     return {
         "years": years,
+        "published_years": sorted(published),
         "year": year,
         "report": report,
+        "status": _status(report, edition),
         "slugs": slugs,
         "municipality_rows": [
             {
@@ -128,14 +166,49 @@ def _compliance(request, year: int, *, kind: str | None = None, key=None, scene_
     return AreaCompliance(key, [s for s in county.scenes if s.scene.pk in scene_ids])
 
 
+def _rounds_in_progress(request, published: dict[int, Edition]) -> list[dict]:
+    """The rounds after the latest published year, up to this year's: how far each has
+    come (scenes expected, begun, approved; mappings/rounds.py::round_completeness),
+    never their count of open scenes. None for those who may not read mappings."""
+    if not access.can(request.user, access.VIEW, Mapping):
+        return []
+    this_year = timezone.localdate().year
+    years = report_years()
+    first = max(published) + 1 if published else (years[0] if years else this_year)
+    rounds = []
+    for year in range(max(first, this_year - 2), this_year + 1):
+        if year in published:
+            continue
+        progress = round_completeness(year=year, fetched_by=request.user)
+        if not progress.expected and year not in years:
+            continue
+        rounds.append(
+            {
+                "year": year,
+                "status": round_get(year=year).get_status_display(),
+                "progress": progress,
+                "pending": progress.begun - progress.approved,
+                "url": _url("mappings:compliance", {"year": year}),
+            }
+        )
+    return rounds
+
+
+def _goal(report: dict, published: dict[int, Edition]) -> dict:
+    """The report with its goal from the published years only (reports/editions.py::
+    published_goal): the goal card, its chart and the outlook read this."""
+    return {**report, "goal": published_goal(up_to=report["year"], editions=published)}
+
+
 @require_GET
 def home(request):
     years = report_years()
-    year = _year(request, years)
+    published = latest_editions()
+    year = _year(request, years, published)
     if year is None:
         return render(request, "dashboards/home.html", {"years": []})
-    context = _context(request, years, year)
-    report = context["report"]
+    context = _context(request, years, year, published)
+    report = _goal(context["report"], published)
     context.update(
         {
             "links": {
@@ -153,6 +226,8 @@ def home(request):
             # The same chart definition as the PDF report's (reports/charts.py).
             "goal_chart": charts.goal_chart_cached(report),
             "compliance": _compliance(request, year),
+            "report": report,
+            "rounds_in_progress": _rounds_in_progress(request, published),
         }
     )
     context.update(dashboard_context(user=request.user, year=year, report=report))
@@ -171,7 +246,8 @@ def _area_page(request, *, title, kind, key, slug, scenes, own: bool):
     if not (access.is_county_wide(request.user) or own or scenes.exists()):
         raise Http404
     years = report_years()
-    year = _year(request, years)
+    published = latest_editions()
+    year = _year(request, years, published)
     filters = {"municipality": key} if kind == MUNICIPALITY else {"local_police_area": slug}
     context = {
         "years": [],
@@ -183,8 +259,12 @@ def _area_page(request, *, title, kind, key, slug, scenes, own: bool):
         "scenes": scenes.order_by("ref"),
     }
     if year:
-        context.update(_context(request, years, year))
+        context.update(_context(request, years, year, published))
         area = area_figures(year=year, kind=kind, key=key, fetched_by=request.user)
+        area["goal"] = _area_goal(area, published, county=context["report"]["scope"] == "county")
+        if context["status"]["kind"] != "preliminary":
+            # No edition stores an area's own figures: they are built now.
+            context["status"] = {**context["status"], "kind": "area"}
         if kind == MUNICIPALITY:
             figure_links = _scene_links(year, municipality=key)
 
@@ -222,6 +302,33 @@ def _area_page(request, *, title, kind, key, slug, scenes, own: bool):
             }
         )
     return render(request, "dashboards/area.html", context)
+
+
+def _area_goal(area: dict, published: dict[int, Edition], *, county: bool) -> dict:
+    """The area's goal from the published years only. Who sees the county's breakdowns
+    gets each year's figure as its edition published it; others their own scenes' count
+    now (the breakdowns are theirs only), for the published years alone."""
+    year, key = area["year"], area["key"]
+    years = [y for y in sorted(published) if y <= year]
+    if county:
+        section, by = (
+            ("municipalities", "by_code")
+            if area["kind"] == MUNICIPALITY
+            else ("local_police_areas", "by_name")
+        )
+        series = {y: published[y].report[section][by].get(key, 0) for y in years}
+    else:
+        live = {int(y): n for y, n in area["goal"]["series"].items()}
+        series = {y: live[y] for y in years if y in live}
+    while series and not series[min(series)]:  # from the area's first year with a scene
+        del series[min(series)]
+    return {
+        **area["goal"],
+        "series": {str(y): n for y, n in series.items()},
+        "on_track": area_on_track(series),
+        "published_only": True,
+        "left_out": [y for y in report_years() if y <= year and y not in published],
+    }
 
 
 @require_GET

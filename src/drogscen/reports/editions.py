@@ -15,9 +15,10 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from drogscen.mappings.counting import on_track
 from drogscen.mappings.models import Round
 from drogscen.mappings.rounds import round_locked, round_mark_closed, round_require
-from drogscen.reports.builder import report_build, report_years, visible_scene_ids
+from drogscen.reports.builder import GOAL_YEAR, report_build, report_years, visible_scene_ids
 from drogscen.reports.models import Edition
 
 if TYPE_CHECKING:
@@ -164,3 +165,19 @@ def report_for_year(*, year: int, fetched_by=None) -> dict[str, Any]:
 def _sees_county(user) -> bool:
     """The builder's own rule of who gets the county's breakdowns."""
     return user is None or visible_scene_ids(user) is None
+
+
+def published_goal(*, up_to: int, editions: dict[int, Edition] | None = None) -> dict[str, Any]:
+    """The goal as the report's `goal` section, from published years only: each year's
+    open scenes as its latest edition published them, up to `up_to`. A year not yet
+    published is left out (`left_out`: those with approved mappings), so a round in
+    progress never moves the goal signal or the outlook."""
+    editions = latest_editions() if editions is None else editions
+    series = {y: e.report["scenes"]["count"] for y, e in editions.items() if y <= up_to}
+    return {
+        "series": {str(y): n for y, n in sorted(series.items())},
+        "on_track": on_track(series),
+        "target_year": GOAL_YEAR,
+        "published_only": True,
+        "left_out": [y for y in report_years() if y <= up_to and y not in series],
+    }

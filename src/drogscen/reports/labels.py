@@ -450,6 +450,41 @@ def report_title(report: dict[str, Any]) -> str:
     return _("Open drug scenes in Stockholm county %(year)s") % {"year": report["year"]}
 
 
+def is_preliminary(report: dict[str, Any]) -> bool:
+    """Anything but a published edition is preliminary (a report without a status too)."""
+    return report.get("status") != "published"
+
+
+def preliminary_mark() -> str:
+    """The word every page and sheet of a preliminary report carries."""
+    return _("Preliminary")
+
+
+def status_line(report: dict[str, Any]) -> str:
+    """Published (edition N of date) or preliminary, in words: said wherever a year's
+    figures are shown."""
+    edition = report.get("edition") or {}
+    if is_preliminary(report) or not edition:
+        return _(
+            "Preliminary figures: %(year)s is not published; they change while mappings "
+            "are approved or corrected."
+        ) % {"year": report["year"]}
+    return _("Published figures: edition %(number)s of %(date)s.") % {
+        "number": edition.get("number"),
+        "date": edition_date(edition),
+    }
+
+
+def edition_date(edition: dict[str, Any]) -> str:
+    try:
+        moment = datetime.fromisoformat(edition["published_at"])
+    except (KeyError, TypeError, ValueError):
+        return ""
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return formats.date_format(moment.date(), "DATE_FORMAT")
+
+
 # --- outcomes and evaluations -------------------------------------------------------------
 
 

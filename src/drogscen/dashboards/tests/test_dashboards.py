@@ -8,8 +8,10 @@ import pytest
 from drogscen.accounts.models import Organisation
 from drogscen.core.testing import get_with_queries
 from drogscen.mappings import services
+from drogscen.mappings.rounds import round_completeness, round_reopen
 from drogscen.mappings.tests.factories import OPEN_ANSWERS
 from drogscen.reports.builder import report_build
+from drogscen.reports.editions import round_publish
 from drogscen.scenes.models import Scene
 
 
@@ -102,12 +104,12 @@ def test_dashboard_queries_do_not_grow_with_the_number_of_scenes(client, make_us
     city = Organisation.objects.get(code="kommun:0180")
     client.force_login(make_user("samordningskansliet", "viewer"))
 
-    def add(count, start):
+    def add(count, start, years):
         for i in range(start, start + count):
             scene = scene_factory(
                 f"N-{i:03d}", lon=17.86 + (i % 40) * 0.004, lat=59.36 + (i // 40) * 0.004
             )
-            for year in (2023, 2024):
+            for year in years:
                 services.mapping_record_approved(
                     scene=scene,
                     year=year,
@@ -122,13 +124,16 @@ def test_dashboard_queries_do_not_grow_with_the_number_of_scenes(client, make_us
     def queries():
         counts = []
         for path in pages:
-            counts.append(len(get_with_queries(client, path, {"year": 2024})[1]))
+            # a published year (from its edition) and a preliminary one (built now)
+            for query in ({"year": 2025}, {"year": 2026}):
+                counts.append(len(get_with_queries(client, path, query)[1]))
         return counts
 
-    add(3, 0)
+    add(3, 0, (2025, 2026))  # the demo's 2023 and 2024 (when loaded) are published
+    round_publish(year=2025, by=None)
     queries()  # the first request builds the per-process spatial indexes
     few = queries()
-    add(30, 3)
+    add(30, 3, (2026,))
     queries()  # new figures: the goal charts are drawn and cached once
     assert queries() == few
 
@@ -299,3 +304,55 @@ def test_the_public_page_answers_how_the_goals_are_reached_and_where_to_read_mor
     assert "How are the goals to be reached?" in page
     assert "Where can I find more information?" in page
     assert 'href="http://www.oppnadrogsener.se"' in page
+
+
+# --- published versus preliminary -------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_published_year_shows_its_edition_even_after_a_mapping_changes(
+    client, make_user, demo_county, scene_factory
+):
+    client.force_login(make_user("samordningskansliet", "viewer"))
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    round_reopen(year=2024, reason="A scene was missed", by=None)
+    scene = scene_factory("N-LATE")
+    for year in (2024, 2025):  # 2025: the first approved mapping of the year's round
+        services.mapping_record_approved(
+            scene=scene,
+            year=year,
+            mapped_on=date(year, 11, 1),
+            participants=[Organisation.objects.get(code="kommun:0180")],
+            answers=OPEN_ANSWERS,
+            lead_local_police_area=scene.local_police_area,
+        )
+    assert report_build(year=2024)["scenes"]["count"] == 54  # what a rebuild would say
+    page = client.get("/").content.decode()  # the latest published year by default
+    assert figure(page, "open-count") == "53"
+    assert 'data-status="published"' in page and "edition 1 of" in page
+    # The goal is the published years' (63 → 53), and says so.
+    assert figure(page, "series-2024") == "53"
+    assert "From the published years only." in page
+    preliminary = client.get("/", {"year": 2025}).content.decode()
+    assert 'data-status="preliminary"' in preliminary
+    assert "Preliminary" in preliminary and "2025 is not published yet" in preliminary
+    # A year not published moves neither the goal nor the outlook.
+    assert 'data-testid="series-2025"' not in preliminary
+    assert "2025 is not published yet and is not counted." in preliminary
+    assert "From the published years only: a round in progress" in preliminary
+
+
+@pytest.mark.django_db
+def test_the_round_in_progress_shows_how_far_it_has_come_not_its_figures(
+    client, make_user, demo_county
+):
+    user = make_user("samordningskansliet", "viewer")
+    client.force_login(user)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get("/").content.decode()
+    progress = round_completeness(year=2026, fetched_by=user)
+    card = page.split('data-testid="round-2026"', 1)[1].split("</article>", 1)[0]
+    assert "The 2026 round in progress" in card
+    assert figure(page, "round-2026-approved") == str(progress.approved)
+    assert f"of {progress.expected} scenes" in card
+    assert "Open drug scenes" not in card

@@ -20,3 +20,5 @@ urlpatterns = [
     path("admin/", admin_site.urls),
     path("api/", include(("drogscen.config.api_urls", "api"), namespace="api")),
 ]
+
+handler404 = "drogscen.core.api.page_not_found"

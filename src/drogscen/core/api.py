@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.views import defaults
 from rest_framework import exceptions, viewsets
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -55,3 +56,12 @@ def exception_handler(exc, context):
     elif isinstance(data, dict) and "detail" in data:
         response.data = {"message": str(data["detail"])}
     return Response(response.data, status=response.status_code, headers=response.headers)
+
+
+def page_not_found(request, exception):
+    """An address under /api/ that names no operation (an id that is not a number, a
+    misspelt path) answers in the API's error body like every other API error; pages get
+    the app's 404 page (config/urls.py: handler404)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"message": _("Not found.")}, status=404)
+    return defaults.page_not_found(request, exception)

@@ -39,7 +39,12 @@ def _require_visible_scene(request) -> None:
         raise Http404
 
 
+SCENE_NOT_VISIBLE = {404: "A scene named in `scene` whose figures the caller may not read."}
+
+
 class _SceneScopedList(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    openapi_errors = SCENE_NOT_VISIBLE  # core/openapi.py
+
     def list(self, request, *args, **kwargs):
         _require_visible_scene(request)
         return super().list(request, *args, **kwargs)
@@ -237,6 +242,8 @@ class EventSummarySerializer(serializers.Serializer):
 class EventSummaryView(APIView):
     """Crime counts per year, zone and category summed over the scenes the caller may
     see (optionally one scene, municipality or year). Never single events."""
+
+    openapi_errors = SCENE_NOT_VISIBLE  # core/openapi.py
 
     @extend_schema(
         parameters=[

@@ -6,6 +6,7 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from drogscen.core.openapi import ErrorSerializer
 from drogscen.reports.builder import ReportYearError
 from drogscen.reports.editions import report_for_year
 
@@ -124,15 +125,13 @@ REPORT_SCHEMA = _object(
     }
 )
 
-NOT_FOUND_SCHEMA = _object({"detail": {"type": "string"}})
-
 
 class ReportView(APIView):
     @extend_schema(
         responses={
             200: OpenApiResponse(response=REPORT_SCHEMA, description="The report"),
             404: OpenApiResponse(
-                response=NOT_FOUND_SCHEMA,
+                response=ErrorSerializer,
                 description="No approved mappings for the year (the message gives the "
                 "years there are)",
             ),

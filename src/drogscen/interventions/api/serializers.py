@@ -46,7 +46,7 @@ class TargetSerializer(serializers.ModelSerializer):
 
 class InterventionSerializer(serializers.ModelSerializer):
     organisation = serializers.CharField(source="organisation.code")
-    municipality = serializers.CharField(source="municipality.code", default=None)
+    municipality = serializers.CharField(source="municipality.code", default=None, allow_null=True)
     methods = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     scenes = serializers.SerializerMethodField()
     targets = TargetSerializer(many=True, read_only=True)

@@ -43,5 +43,7 @@ def test_the_schema_types_the_report_and_its_404(client, make_user):
     assert properties["municipalities"]["properties"]["by_code"]["additionalProperties"] == {
         "type": "integer"
     }
+    # The 404 is the API's one error body, `message` (it was documented as `detail`).
     missing = operation["responses"]["404"]["content"]["application/json"]["schema"]
-    assert "detail" in missing["properties"]
+    assert missing["$ref"] == "#/components/schemas/Error"
+    assert "message" in schema["components"]["schemas"]["Error"]["required"]

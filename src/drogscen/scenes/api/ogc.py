@@ -19,7 +19,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, routers, serializers
 from rest_framework.exceptions import NotFound
@@ -28,6 +27,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
 from drogscen.core.api import ScopedViewSetMixin
+from drogscen.core.openapi import AutoSchema
 from drogscen.scenes import selectors
 from drogscen.scenes.api.renderers import GEOJSON, GeoJSONErrorsAsJSONMixin, GeoJSONRenderer
 from drogscen.scenes.api.serializers import (
@@ -266,6 +266,7 @@ class ItemsView(GeoJSONErrorsAsJSONMixin, ScopedViewSetMixin, generics.GenericAP
         parameters=ITEMS_PARAMETERS,
         responses={
             (200, GEOJSON): SceneFeatureCollectionSerializer,
+            (200, JSON): SceneFeatureCollectionSerializer,  # ?format=json: the same document
             **error_responses({400: "A bad bbox, limit, offset or filter value (named)."}),
             **ERRORS,
         },
@@ -331,7 +332,11 @@ class ItemView(GeoJSONErrorsAsJSONMixin, ScopedViewSetMixin, generics.GenericAPI
 
     @extend_schema(
         operation_id="ogc_item",
-        responses={(200, GEOJSON): SceneFeatureSerializer, **ERRORS},
+        responses={
+            (200, GEOJSON): SceneFeatureSerializer,
+            (200, JSON): SceneFeatureSerializer,  # ?format=json: the same document
+            **ERRORS,
+        },
     )
     def get(self, request, collection_id: str, ref: str, *args, **kwargs):
         _collection_id_or_404(collection_id)

@@ -67,9 +67,11 @@ class SceneDerivedSerializer(serializers.Serializer):
 
     area_m2 = serializers.FloatField(read_only=True)
     municipality = MunicipalityRefSerializer(read_only=True)
-    district = serializers.CharField(source="district.name", read_only=True, default=None)
+    district = serializers.CharField(
+        source="district.name", read_only=True, default=None, allow_null=True
+    )
     nearest_station = serializers.CharField(
-        source="nearest_station.name", read_only=True, default=None
+        source="nearest_station.name", read_only=True, default=None, allow_null=True
     )
     station_distance_m = serializers.FloatField(read_only=True, allow_null=True)
     representative_point = serializers.SerializerMethodField()
@@ -86,6 +88,10 @@ class SceneSerializer(serializers.ModelSerializer):
     local_police_area = LocalPoliceAreaRefSerializer(read_only=True)
     status = serializers.SerializerMethodField()
     derived = SceneDerivedSerializer(source="*", read_only=True)
+    # "" while the scene is open (the model's blank choice), so the schema allows it too.
+    close_reason = serializers.ChoiceField(
+        choices=Scene._meta.get_field("close_reason").choices, allow_blank=True, read_only=True
+    )
     url = serializers.HyperlinkedIdentityField(
         view_name="api:scene-detail", lookup_field="ref", lookup_url_kwarg="ref"
     )
@@ -165,9 +171,11 @@ class ScenePropertiesSerializer(serializers.Serializer):
     area_m2 = serializers.FloatField(read_only=True)
     municipality = serializers.CharField(source="municipality.code", read_only=True)
     municipality_name = serializers.CharField(source="municipality.name", read_only=True)
-    district = serializers.CharField(source="district.name", read_only=True, default=None)
+    district = serializers.CharField(
+        source="district.name", read_only=True, default=None, allow_null=True
+    )
     nearest_station = serializers.CharField(
-        source="nearest_station.name", read_only=True, default=None
+        source="nearest_station.name", read_only=True, default=None, allow_null=True
     )
     station_distance_m = serializers.FloatField(read_only=True, allow_null=True)
     point_lon = serializers.FloatField(read_only=True)
@@ -220,17 +228,6 @@ class SceneFeatureCollectionSerializer(serializers.Serializer):
     numberReturned = serializers.IntegerField(help_text="Scenes in this response.")
     timeStamp = serializers.DateTimeField(required=False)
     links = LinkSerializer(many=True)
-
-
-class ErrorSerializer(serializers.Serializer):
-    """The project's error body (core/api.py)."""
-
-    message = serializers.CharField()
-    errors = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
-        required=False,
-        help_text="For validation errors: the problems per field (or parameter).",
-    )
 
 
 class ConflictSerializer(serializers.Serializer):

@@ -12,12 +12,12 @@ from rest_framework.settings import api_settings
 
 from drogscen.core import access
 from drogscen.core.api import ScopedViewSetMixin
+from drogscen.core.openapi import ErrorSerializer
 from drogscen.core.parsers import JSONParser
 from drogscen.scenes import services
 from drogscen.scenes.api.renderers import GEOJSON, GeoJSONErrorsAsJSONMixin, GeoJSONRenderer
 from drogscen.scenes.api.serializers import (
     ConflictSerializer,
-    ErrorSerializer,
     SceneCreateSerializer,
     SceneFeatureCollectionSerializer,
     SceneFeatureSerializer,

@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 from drogscen.accounts.models import Organisation
 from drogscen.mappings import services
 from drogscen.mappings.tests.factories import OPEN_ANSWERS
+from drogscen.reports.editions import round_publish
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,9 +24,12 @@ def test_dashboard_change_year_and_drill_down_to_a_scene(page, sign_in, make_use
             answers=OPEN_ANSWERS,
             lead_local_police_area=scene.local_police_area,
         )
+    for year in (2023, 2024):  # the goal card counts published years only
+        round_publish(year=year, by=None)
     sign_in(make_user("samordningskansliet", "viewer"))
 
     expect(page.get_by_role("heading", name="Länsbild 2024")).to_be_visible()
+    expect(page.get_by_test_id("status")).to_contain_text("utgåva 1")
     expect(page.get_by_test_id("open-count")).to_have_text("1")
     expect(page.get_by_test_id("goal")).to_contain_text("På rätt väg")
     page.get_by_label("Referensår").select_option("2023")

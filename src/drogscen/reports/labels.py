@@ -469,7 +469,8 @@ def status_line(report: dict[str, Any]) -> str:
             "Preliminary figures: %(year)s is not published; they change while mappings "
             "are approved or corrected."
         ) % {"year": report["year"]}
-    return _("Published figures: edition %(number)s of %(date)s.") % {
+    return _("Published figures for %(year)s, edition %(number)s of %(date)s.") % {
+        "year": report["year"],
         "number": edition.get("number"),
         "date": edition_date(edition),
     }

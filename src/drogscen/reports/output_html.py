@@ -62,19 +62,30 @@ MARGIN_BOX_STYLE = (
 
 def _page_css(report: dict[str, Any]) -> str:
     """The paged-media rules (PDF): A4, running title, page numbers, none on the title
-    page. Built here because their text is translated."""
+    page; "Preliminary" on every page of a report that is not a published edition. Built
+    here because their text is translated."""
+    preliminary = _preliminary_box(report)
     return f"""
 @page {{
   size: A4;
   margin: 20mm 18mm 22mm 18mm;
   @top-left {{ content: {_css_string(labels.report_title(report))}; {MARGIN_BOX_STYLE} }}
-  @bottom-right {{ content: {_page_number_content()}; {MARGIN_BOX_STYLE} }}
+  @bottom-right {{ content: {_page_number_content()}; {MARGIN_BOX_STYLE} }}{preliminary}
 }}
 @page :first {{
   @top-left {{ content: none; }}
   @bottom-right {{ content: none; }}
 }}
 """
+
+
+def _preliminary_box(report: dict[str, Any]) -> str:
+    """ "Preliminary" in the top right margin of every page, the title page too, unless
+    the report is a published edition."""
+    if not labels.is_preliminary(report):
+        return ""
+    mark = _css_string(labels.preliminary_mark())
+    return f"\n  @top-right {{ content: {mark}; {MARGIN_BOX_STYLE} font-weight: bold; }}"
 
 
 def report_context(report: dict[str, Any], *, for_pdf: bool = False) -> dict[str, Any]:
@@ -91,6 +102,8 @@ def report_context(report: dict[str, Any], *, for_pdf: bool = False) -> dict[str
         "goal_status": labels.goal_status(report),
         "figures": labels.key_figures(report),
         "generated_on": labels.generated_on(report),
+        "preliminary": labels.is_preliminary(report),
+        "status_line": labels.status_line(report),
         "charts": blocks,
         "tables": {
             "police_areas": police_area_table(report),

@@ -306,6 +306,7 @@ def render_xlsx(report: dict[str, Any]) -> bytes:
                 if number_format and isinstance(cell.value, int | float):
                     cell.number_format = number_format
         ws.freeze_panes = "A2"
+        _mark_preliminary(ws, report)
         for column_index, header in enumerate(sheet.headers, start=1):
             letter = get_column_letter(column_index)
             texts = [str(header)] + [
@@ -315,6 +316,18 @@ def render_xlsx(report: dict[str, Any]) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _mark_preliminary(ws, report: dict[str, Any]) -> None:
+    """ "Preliminary" in the header of every printed page of the sheet (first, odd and
+    even pages alike), unless the report is a published edition; the table itself keeps
+    its header row first, as those who read the file by program expect."""
+    if not labels.is_preliminary(report):
+        return
+    for header in (ws.oddHeader, ws.evenHeader, ws.firstHeader):
+        header.right.text = labels.preliminary_mark()
+        header.right.font = "Arial,Bold"
+    ws.oddFooter.left.text = labels.status_line(report)
 
 
 def _display_width(value: Any) -> str:

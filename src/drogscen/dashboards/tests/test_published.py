@@ -45,7 +45,7 @@ def test_the_goal_card_ignores_a_year_that_is_not_published(client, make_user, t
     client.force_login(make_user("samordningskansliet", "viewer"))
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     page = client.get("/").content.decode()
-    assert "Published figures for 2024: edition 1 of" in page
+    assert "Published figures for 2024, edition 1 of" in page
     preliminary = client.get("/", {"year": 2025}).content.decode()
     goal = preliminary.split('data-testid="goal"', 1)[1].split("</article>", 1)[0]
     assert "On track:" in goal  # 4 → 3, the unpublished 4 of 2025 left out

@@ -7,10 +7,12 @@ import io
 from datetime import date
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
+from rest_framework.test import APIClient
 
 from drogscen.accounts.models import Organisation
 from drogscen.audit.models import AuditEntry
@@ -22,7 +24,7 @@ from drogscen.mappings.selectors import (
     open_scenes_per_year,
     scene_mapping_timeline,
 )
-from drogscen.mappings.tests.factories import OPEN_ANSWERS
+from drogscen.mappings.tests.factories import FORM, OPEN_ANSWERS
 from drogscen.mappings.tests.test_import import closed_row, open_row, write_csv
 from drogscen.mappings.timeline import mapping_timeline
 
@@ -259,8 +261,6 @@ def test_cosigning_and_approving_in_a_closed_round_are_refused(scene_factory, pe
 
 
 def test_the_api_names_the_year_and_what_to_do(scene_factory, people):
-    from rest_framework.test import APIClient
-
     scene = scene_factory("P-4")
     publish()
     client = APIClient()
@@ -305,3 +305,23 @@ def test_an_import_row_of_a_published_year_is_refused_until_reopened(scene_facto
     publish()
     assert import_csv(path)[0] is None
     assert Mapping.objects.count() == 2
+
+
+def test_the_form_makes_a_new_mapping_of_the_same_year(client, scene_factory, people):
+    scene = scene_factory("F-1")
+    whole_round(scene, people, mapped_on=date(2024, 4, 10), answers=NOT_OPEN)
+    client.force_login(people["editor"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    same_date = client.post(f"/kartlaggningar/ny/{scene.ref}/", {**FORM, "mapped_on": "2024-04-10"})
+    assert same_date.status_code == 200
+    assert "already has a mapping for 2024 mapped on 2024-04-10" in same_date.content.decode()
+
+    autumn = client.post(f"/kartlaggningar/ny/{scene.ref}/", FORM)  # mapped on 2024-11-05
+    assert autumn.status_code == 302
+    assert list(
+        Mapping.objects.filter(scene=scene).order_by("mapped_on").values_list("mapped_on", "status")
+    ) == [(date(2024, 4, 10), "approved"), (date(2024, 11, 5), "draft")]
+
+    publish()
+    refused = client.post(f"/kartlaggningar/ny/{scene.ref}/", {**FORM, "mapped_on": "2024-12-01"})
+    assert refused.status_code == 200 and PUBLISHED in refused.content.decode()

@@ -28,11 +28,9 @@ from drogscen.reports.builder import (
     area_figures,
     area_on_track,
     latest_reported_year,
-    report_build,
     report_years,
-    visible_scene_ids,
 )
-from drogscen.reports.editions import PRELIMINARY, latest_editions, published_goal
+from drogscen.reports.editions import latest_editions, published_goal, report_for_year
 from drogscen.reports.labels import edition_date
 from drogscen.reports.models import Edition
 from drogscen.scenes.selectors import scene_list
@@ -91,18 +89,6 @@ def _series_rows(series: dict[str, int], link) -> list[tuple[str, int, str]]:
     return [(y, n, link(int(y))) for y, n in sorted(series.items())]
 
 
-def _report(request, year: int, edition: Edition | None) -> dict:
-    """The year's county report: its latest edition when the year is published and the
-    user sees the county's breakdowns (stored, never rebuilt); otherwise built now for
-    the user's scenes and marked preliminary (reports/editions.py::report_for_year)."""
-    if edition is not None and visible_scene_ids(request.user) is None:
-        return edition.report
-    report = report_build(year=year, fetched_by=request.user)
-    report.setdefault("status", PRELIMINARY)
-    report.setdefault("edition", None)
-    return report
-
-
 def _status(report: dict, edition: Edition | None) -> dict:
     """Whether the figures shown are published (edition N of date), built now for the
     user's scenes of a published year, or preliminary: said on every page with figures."""
@@ -119,7 +105,8 @@ def _status(report: dict, edition: Edition | None) -> dict:
 
 def _context(request, years, year, published: dict[int, Edition]):
     edition = published.get(year)
-    report = _report(request, year, edition)
+    # The edition for those who see the county's breakdowns; else built now, preliminary.
+    report = report_for_year(year=year, fetched_by=request.user)
     names = dict(Municipality.objects.values_list("code", "name"))
     slugs = dict(LocalPoliceArea.objects.values_list("name", "slug"))
     return {

@@ -60,6 +60,7 @@ def test_a_municipality_sees_county_totals_and_only_its_own_breakdown(
     client.force_login(user)
     page = client.get("/").content.decode()
     assert "Solna" in page and "Botkyrka" not in page
+    assert 'data-status="rebuilt"' in page  # 2024 is published; this is built for the user
     area = client.get("/lansbild/kommun/0184/").content.decode()
     assert figure(area, "area-count") == "4" and "P-0184" in area
     other = client.get("/lansbild/kommun/0180/").content.decode()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.core.validators import ProhibitNullCharactersValidator
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.views import defaults
@@ -37,6 +38,13 @@ class ScopedViewSetMixin:
             return access.restrict(visible, self.request.user, action)
         return access.restrict(self.queryset.all(), self.request.user, access.VIEW)
 
+    def get_object(self):
+        # A key with a NUL character names no object (PostgreSQL cannot even compare
+        # text with one): 404 like any other key that names nothing.
+        if "\x00" in str(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, "")):
+            raise Http404
+        return super().get_object()
+
 
 class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     pass
@@ -56,6 +64,15 @@ def exception_handler(exc, context):
     elif isinstance(data, dict) and "detail" in data:
         response.data = {"message": str(data["detail"])}
     return Response(response.data, status=response.status_code, headers=response.headers)
+
+
+def query_text(request, name: str) -> str | None:
+    """A text query parameter read by hand (not through a filter set, whose fields check
+    it), or a 400 naming it when it holds a NUL character, which PostgreSQL text cannot."""
+    value = request.query_params.get(name)
+    if value is not None and "\x00" in value:
+        raise exceptions.ValidationError({name: [ProhibitNullCharactersValidator.message]})
+    return value
 
 
 def page_not_found(request, exception):

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from drogscen.core import access
-from drogscen.core.api import ScopedViewSetMixin
+from drogscen.core.api import ScopedViewSetMixin, query_text
 from drogscen.core.filters import possible_year
 from drogscen.outcomes.access import TOTALS, scenes_with_details
 from drogscen.outcomes.intervals import wilson_interval
@@ -34,7 +34,7 @@ from drogscen.outcomes.reporting import SUPPRESSED
 def _require_visible_scene(request) -> None:
     """A scene named in ?scene= must be one whose figures the caller may read (the
     partners see the scene list, not a scene's figures): otherwise 404."""
-    ref = request.query_params.get("scene")
+    ref = query_text(request, "scene")
     if ref and not scenes_with_details(request.user).filter(ref=ref).exists():
         raise Http404
 
@@ -255,8 +255,8 @@ class EventSummaryView(APIView):
     )
     def get(self, request):
         _require_visible_scene(request)
-        ref = request.query_params.get("scene")
-        code = request.query_params.get("municipality")
+        ref = query_text(request, "scene")
+        code = query_text(request, "municipality")
         # Unfiltered: the sum over every scene the caller sees (for the partners the
         # county aggregate); a breakdown only over scenes whose figures they may read.
         rows = Indicator.objects.all()

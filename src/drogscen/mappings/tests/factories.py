@@ -5,6 +5,10 @@ not a test module: any test may import it."""
 
 from __future__ import annotations
 
+import csv
+import io
+
+from drogscen.mappings.importing import COLUMNS
 from drogscen.questionnaires.definition import load_builtin_definition
 from drogscen.questionnaires.services import questionnaire_publish, questionnaire_save_draft
 
@@ -43,3 +47,72 @@ def publish_variant(version: str, valid_from_year: int, change) -> object:
         for question in section["questions"]:
             change(question)
     return questionnaire_publish(version=questionnaire_save_draft(definition=definition))
+
+
+# --- rows of a mappings file (the import tests) -------------------------------------------
+
+OPEN = "persistent;public_use;public_sale;perceived_problematic"
+
+
+def open_row(ref="S-1", **values):
+    """A CSV row (all text) of a scene meeting all four criteria, mapped jointly."""
+    return {
+        "scene_ref": ref,
+        "year": "2023",
+        "mapped_on": "2023-11-15",
+        "lead_lpo": "Järva",
+        "participants": "lpo:jarva;kommun:0180",
+        "criteria": OPEN,
+        "symptoms": "discomfort;crime_hotspot;public_avoids",
+        "main_substance": "cannabis",
+        "near_transit": "true",
+        "sellers_origin": "local",
+        "buyers_origin": "travelled",
+        "police_methods": "visible_patrolling;buy_bust",
+        "partners": "property_owners;public_transport",
+        "notes": "Etablerad plats vid tunnelbanan; handel kvällstid.",
+        **values,
+    }
+
+
+def closed_row(ref="S-3", **values):
+    """A scene that no longer meets the definition: the questions about sale don't apply."""
+    return open_row(
+        ref,
+        **{
+            "lead_lpo": "Södertälje",
+            "participants": "lpo:sodertalje;kommun:0181",
+            "criteria": "persistent;perceived_problematic",
+            "symptoms": "discomfort",
+            "main_substance": "",
+            "near_transit": "",
+            "sellers_origin": "",
+            "buyers_origin": "",
+            "police_methods": "",
+            "partners": "",
+            "notes": "Ingen öppen handel iakttagen under året.",
+            **values,
+        },
+    )
+
+
+def csv_text(rows, *, columns=COLUMNS, delimiter=","):
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([row.get(name, "") for name in columns] if isinstance(row, dict) else row)
+    return out.getvalue()
+
+
+def write(tmp_path, content, name="mappings.csv"):
+    path = tmp_path / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
+def write_csv(tmp_path, rows, name="mappings.csv", **options):
+    return write(tmp_path, csv_text(rows, **options), name)

@@ -19,6 +19,7 @@ from drogscen.mappings.counting import year_summary
 from drogscen.mappings.importing import COLUMNS, mappings_import
 from drogscen.mappings.models import CoSignature, Mapping
 from drogscen.mappings.selectors import approved_records
+from drogscen.mappings.tests.factories import closed_row, csv_text, open_row, write, write_csv
 from drogscen.questionnaires.models import QuestionnaireVersion
 from drogscen.scenes.models import Scene
 
@@ -27,7 +28,6 @@ pytestmark = pytest.mark.django_db
 RINKEBY = (17.9280, 59.3880)  # LPO Järva, municipality 0180; the metro station is 36 m away
 SOLNA = (17.9993, 59.3600)  # LPO Solna, municipality 0184; station 100 m away
 SODERTALJE = (17.6253, 59.1955)  # LPO Södertälje, municipality 0181; no station near
-OPEN = "persistent;public_use;public_sale;perceived_problematic"
 LAST_YEAR = timezone.localdate().year + 1
 
 
@@ -45,72 +45,6 @@ def scenes(scene_factory):
         "S-2": scene_factory("S-2", lpo="solna", lon=SOLNA[0], lat=SOLNA[1]),
         "S-3": scene_factory("S-3", lpo="sodertalje", lon=SODERTALJE[0], lat=SODERTALJE[1]),
     }
-
-
-def open_row(ref="S-1", **values):
-    """A CSV row (all text) of a scene meeting all four criteria, mapped jointly."""
-    return {
-        "scene_ref": ref,
-        "year": "2023",
-        "mapped_on": "2023-11-15",
-        "lead_lpo": "Järva",
-        "participants": "lpo:jarva;kommun:0180",
-        "criteria": OPEN,
-        "symptoms": "discomfort;crime_hotspot;public_avoids",
-        "main_substance": "cannabis",
-        "near_transit": "true",
-        "sellers_origin": "local",
-        "buyers_origin": "travelled",
-        "police_methods": "visible_patrolling;buy_bust",
-        "partners": "property_owners;public_transport",
-        "notes": "Etablerad plats vid tunnelbanan; handel kvällstid.",
-        **values,
-    }
-
-
-def closed_row(ref="S-3", **values):
-    """A scene that no longer meets the definition: the questions about sale don't apply."""
-    return open_row(
-        ref,
-        **{
-            "lead_lpo": "Södertälje",
-            "participants": "lpo:sodertalje;kommun:0181",
-            "criteria": "persistent;perceived_problematic",
-            "symptoms": "discomfort",
-            "main_substance": "",
-            "near_transit": "",
-            "sellers_origin": "",
-            "buyers_origin": "",
-            "police_methods": "",
-            "partners": "",
-            "notes": "Ingen öppen handel iakttagen under året.",
-            **values,
-        },
-    )
-
-
-def csv_text(rows, *, columns=COLUMNS, delimiter=","):
-    import csv
-
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([row.get(name, "") for name in columns] if isinstance(row, dict) else row)
-    return out.getvalue()
-
-
-def write(tmp_path, content, name="mappings.csv"):
-    path = tmp_path / name
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
-    return path
-
-
-def write_csv(tmp_path, rows, name="mappings.csv", **options):
-    return write(tmp_path, csv_text(rows, **options), name)
 
 
 def as_json(row):

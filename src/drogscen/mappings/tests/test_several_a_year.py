@@ -24,8 +24,7 @@ from drogscen.mappings.selectors import (
     open_scenes_per_year,
     scene_mapping_timeline,
 )
-from drogscen.mappings.tests.factories import FORM, OPEN_ANSWERS
-from drogscen.mappings.tests.test_import import closed_row, open_row, write_csv
+from drogscen.mappings.tests.factories import FORM, OPEN_ANSWERS, closed_row, open_row, write_csv
 from drogscen.mappings.timeline import mapping_timeline
 
 pytestmark = pytest.mark.django_db
@@ -277,7 +276,10 @@ def test_the_api_names_the_year_and_what_to_do(scene_factory, people):
         format="json",
     )
     assert response.status_code == 400, response.content
-    assert response.json()["errors"]["year"] == [PUBLISHED]
+    # the API answers in the default language, Swedish
+    assert response.json()["errors"]["year"] == [
+        "Omgången 2024 är publicerad; be samordningskansliet att öppna den igen."
+    ]
 
 
 def test_an_import_row_of_a_published_year_is_refused_until_reopened(scene_factory, tmp_path):

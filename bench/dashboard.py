@@ -81,14 +81,21 @@ def main() -> None:
                 open_answers = dict(answers)
                 if rng.random() < 0.1:
                     open_answers["criteria"] = ["persistent"]
-                    open_answers = {k: open_answers[k] for k in
-                                    ("criteria", "symptoms", "overall_assessment")}
+                    open_answers = {
+                        k: open_answers[k] for k in ("criteria", "symptoms", "overall_assessment")
+                    }
                 mapping_record_approved(
-                    scene=scene, year=year, mapped_on=date(year, 11, 1), participants=[city],
-                    answers=open_answers, lead_local_police_area=area,
+                    scene=scene,
+                    year=year,
+                    mapped_on=date(year, 11, 1),
+                    participants=[city],
+                    answers=open_answers,
+                    lead_local_police_area=area,
                 )
-    print(f"data: {args.scenes} scenes × {args.years} years of approved mappings "
-          f"(set up in {time.perf_counter() - started:.1f} s)")
+    print(
+        f"data: {args.scenes} scenes × {args.years} years of approved mappings "
+        f"(set up in {time.perf_counter() - started:.1f} s)"
+    )
 
     client = Client()
     from django.contrib.auth import get_user_model
@@ -106,9 +113,11 @@ def main() -> None:
                 times.append(time.perf_counter() - t0)
             assert response.status_code == 200, (path, response.status_code)
             counts.add(len(queries.captured_queries))
-        print(f"{path}: median {statistics.median(times) * 1000:.0f} ms "
-              f"(min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f}; {args.runs} runs), "
-              f"queries {sorted(counts)}")
+        print(
+            f"{path}: median {statistics.median(times) * 1000:.0f} ms "
+            f"(min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f}; {args.runs} runs), "
+            f"queries {sorted(counts)}"
+        )
 
     measure("/?year=2024")
     measure(f"/platser/B-{args.scenes // 2:04d}/")

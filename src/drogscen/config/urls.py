@@ -13,7 +13,11 @@ urlpatterns = [
     path("utvardering/", include("drogscen.evaluations.urls")),
     path("importera/", include("drogscen.core.imports.urls")),
     # the event upload's address before every kind had one
-    path("utfall/import/", RedirectView.as_view(url="/importera/events/"), name="events_upload_moved"),
+    path(
+        "utfall/import/",
+        RedirectView.as_view(url="/importera/events/"),
+        name="events_upload_moved",
+    ),
     path("utfall/", include("drogscen.outcomes.urls")),
     path("referens/", include("drogscen.geo.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

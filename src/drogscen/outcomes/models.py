@@ -7,7 +7,6 @@ Violent crime is an *outcome* that should fall; detected crime (upptäcksbrott) 
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _

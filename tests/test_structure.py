@@ -245,7 +245,10 @@ ALLOWED_UNSCOPED: dict[tuple[str, str], str] = {
         "the fixed set of scenes the county sub-goals are summed over; the view narrows"
         " a breakdown to SCENE_FIGURES"
     ),
-    ("outcomes/selectors.py", "county_outcomes"): (
+    ("outcomes/selectors.py", "_county_crime_goals"): (
+        "the county sub-goals: totals for everyone signed in, over counted_scenes"
+    ),
+    ("outcomes/selectors.py", "_county_safety"): (
         "the county sub-goals: totals for everyone signed in, over counted_scenes"
     ),
     ("reports/editions.py", "round_publish"): (

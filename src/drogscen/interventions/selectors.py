@@ -216,6 +216,23 @@ def inventory(
         )
     interventions = list(rows)
 
+    families, kinds, statuses, places, names = _tallies(interventions)
+    scenes = _scenes_without_work(chosen, fetched_by=fetched_by, municipality=municipality)
+    return Inventory(
+        interventions=interventions,
+        by_family=_counted(families, Method.Family.choices),
+        by_actor_kind=_counted(kinds, Organisation.Kind.choices),
+        by_status=_counted(statuses, Intervention.Status.choices),
+        by_municipality=sorted(
+            ((code, names[code], n) for code, n in places.items()), key=lambda row: row[1]
+        ),
+        scenes_without=list(scenes),
+    )
+
+
+def _tallies(interventions) -> tuple[Counter, Counter, Counter, Counter, dict[str, str]]:
+    """The interventions counted by method family, actor kind, status and municipality
+    (the municipalities of their scenes, or the one they are for), with those names."""
     families: Counter = Counter()
     kinds: Counter = Counter()
     statuses: Counter = Counter()
@@ -234,8 +251,11 @@ def inventory(
             where[intervention.municipality.code] = intervention.municipality.name
         names.update(where)
         places.update(where.keys())
+    return families, kinds, statuses, places, names
 
-    # Active scenes (not closed) the user sees where none of the chosen kind of work goes on.
+
+def _scenes_without_work(chosen, *, fetched_by: User, municipality):
+    """Active scenes (not closed) the user sees where none of the chosen work goes on."""
     ongoing = chosen.filter(status=Intervention.Status.ONGOING).values("pk")
     worked = Intervention.scenes.through.objects.filter(intervention_id__in=ongoing).values(
         "scene_id"
@@ -258,13 +278,4 @@ def inventory(
     )
     if municipality is not None:
         scenes = scenes.filter(municipality=municipality)
-    return Inventory(
-        interventions=interventions,
-        by_family=_counted(families, Method.Family.choices),
-        by_actor_kind=_counted(kinds, Organisation.Kind.choices),
-        by_status=_counted(statuses, Intervention.Status.choices),
-        by_municipality=sorted(
-            ((code, names[code], n) for code, n in places.items()), key=lambda row: row[1]
-        ),
-        scenes_without=list(scenes),
-    )
+    return scenes

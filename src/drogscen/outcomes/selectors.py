@@ -229,6 +229,26 @@ def scene_outcomes(*, scene: Scene, fetched_by: User) -> dict[str, Any]:
     areas = zone_areas([scene.pk]).get(scene.pk, {})
     hectares = {zone: areas.get(zone, 0) / 10_000 for zone in ZONES}
 
+    tables = _scene_tables(per_year, years, hectares)
+    sentences = _scene_sentences(per_year, years, year)
+    monthly_chart, yearly_chart = _scene_charts(scene, calendar, years, per_year, per_month)
+
+    return {
+        "show_outcomes": True,
+        "outcome_years": years,
+        "outcome_year": year,
+        "outcome_tables": tables,
+        "outcome_sentences": sentences,
+        "outcome_hectares": hectares,
+        "outcome_zone_labels": [ZONE_LABELS[z] for z in ZONES],
+        "outcome_charts": {"months": monthly_chart, "years": yearly_chart},
+        "surveys": scene_surveys(scene=scene, fetched_by=fetched_by, year=year),
+        "youth": scene_youth_signals(scene=scene, fetched_by=fetched_by),
+    }
+
+
+def _scene_tables(per_year, years, hectares) -> list[dict[str, Any]]:
+    """Per category: a row per year with each zone's count and count per hectare."""
     tables = []
     for category in CHART_CATEGORIES:
         table_rows = []
@@ -242,7 +262,11 @@ def scene_outcomes(*, scene: Scene, fetched_by: User) -> dict[str, Any]:
         tables.append(
             {"category": category, "title": CATEGORY_TITLES[category], "rows": table_rows}
         )
+    return tables
 
+
+def _scene_sentences(per_year, years, year) -> list[dict[str, Any]]:
+    """The change from the year before in words, per category and zone."""
     sentences = []
     if year is not None and year - 1 in years:
         for (category, zone), subject in SCENE_SUBJECTS.items():
@@ -258,9 +282,12 @@ def scene_outcomes(*, scene: Scene, fetched_by: User) -> dict[str, Any]:
                     ),
                 }
             )
+    return sentences
 
+
+def _scene_charts(scene, calendar, years, per_year, per_month):
+    """The last 36 months' and the years' charts (None without data)."""
     monthly_chart = yearly_chart = None
-    month_labels: list[str] = []
     if calendar.last_month:
         end = calendar.last_month[0] * 12 + calendar.last_month[1] - 1
         months = list(range(end - 35, end + 1))
@@ -296,18 +323,7 @@ def scene_outcomes(*, scene: Scene, fetched_by: User) -> dict[str, Any]:
                 zone_labels=zone_labels,
             )
 
-    return {
-        "show_outcomes": True,
-        "outcome_years": years,
-        "outcome_year": year,
-        "outcome_tables": tables,
-        "outcome_sentences": sentences,
-        "outcome_hectares": hectares,
-        "outcome_zone_labels": [ZONE_LABELS[z] for z in ZONES],
-        "outcome_charts": {"months": monthly_chart, "years": yearly_chart},
-        "surveys": scene_surveys(scene=scene, fetched_by=fetched_by, year=year),
-        "youth": scene_youth_signals(scene=scene, fetched_by=fetched_by),
-    }
+    return monthly_chart, yearly_chart
 
 
 def scene_surveys(*, scene: Scene, fetched_by: User, year: int | None) -> list[SurveySeries]:
@@ -382,6 +398,19 @@ def county_outcomes(*, scenes, year: int | None = None) -> dict[str, Any]:
     calendar = data_calendar()
     years = calendar.years
     year = year or calendar.report_year
+    goals = _county_crime_goals(scenes, years, year)
+    safety = _county_safety(scenes)
+    return {
+        "years": years,
+        "year": year,
+        "goals": goals,
+        "safety": safety,
+        "scene_count": scenes.count(),
+    }
+
+
+def _county_crime_goals(scenes, years, year) -> list[SubGoal]:
+    """Violent and detected crime at the scenes (and violent within 200 m), per year."""
     sums = defaultdict(int)
     for y, zone, category, n in (
         Indicator.objects.filter(
@@ -437,7 +466,10 @@ def county_outcomes(*, scenes, year: int | None = None) -> dict[str, Any]:
             else None
         )
         goals.append(goal)
+    return goals
 
+
+def _county_safety(scenes) -> list[SurveySeries]:
     # Safety: respondent-weighted mean of each survey indicator over the scenes.
     weighted = (
         SurveyResult.objects.filter(scene__in=scenes.values("pk"))
@@ -464,13 +496,7 @@ def county_outcomes(*, scenes, year: int | None = None) -> dict[str, Any]:
             ylabel=_("per cent") if ind.unit == SurveyIndicator.Unit.PERCENT else _("mean"),
         )
         safety.append(s)
-    return {
-        "years": years,
-        "year": year,
-        "goals": goals,
-        "safety": safety,
-        "scene_count": scenes.count(),
-    }
+    return safety
 
 
 def outcome_filter_choices(*, fetched_by: User) -> dict[str, Any]:

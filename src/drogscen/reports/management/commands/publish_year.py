@@ -9,29 +9,19 @@ edition without a reason), the user is unknown or may not publish."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from drogscen.audit.context import acting
+from drogscen.core.commands import ExitTwoOnBadArguments
 from drogscen.core.imports import command_user
 from drogscen.mappings.rounds import round_completeness
 from drogscen.reports.editions import round_publish
 
 
-class Command(BaseCommand):
+class Command(ExitTwoOnBadArguments):
     help = "Publish a reference year: store its county report as the year's next edition."
-
-    def create_parser(self, prog_name, subcommand, **kwargs):
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        # As in `report`: a bad argument is exit 2 from code (call_command) as well.
-        if not parser.called_from_command_line:
-
-            def error(message):
-                raise CommandError(_("Error: %(message)s") % {"message": message}, returncode=2)
-
-            parser.error = error
-        return parser
 
     def add_arguments(self, parser):
         parser.add_argument("year", type=int, help="reference year")

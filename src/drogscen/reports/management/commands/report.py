@@ -14,33 +14,22 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.template.defaultfilters import filesizeformat
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from drogscen.core.commands import ExitTwoOnBadArguments
 from drogscen.core.imports import command_user
 from drogscen.reports.builder import ReportYearError, report_build, report_years
 from drogscen.reports.renderers import BINARY_FORMATS, FORMATS, PdfLibraryMissing, render
 
 
-class Command(BaseCommand):
+class Command(ExitTwoOnBadArguments):
     help = (
         "Write the county report of a reference year as JSON, HTML, PDF, XLSX or CSV "
         "(--out - writes JSON, HTML or CSV to standard output)."
     )
-
-    def create_parser(self, prog_name, subcommand, **kwargs):
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        # From the shell argparse already exits 2 on a bad argument; called from code
-        # (call_command) Django raises a CommandError with status 1. Make it 2 there too.
-        if not parser.called_from_command_line:
-
-            def error(message):
-                raise CommandError(_("Error: %(message)s") % {"message": message}, returncode=2)
-
-            parser.error = error
-        return parser
 
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, required=True, help="reference year")

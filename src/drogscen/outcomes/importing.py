@@ -44,7 +44,6 @@ from drogscen.outcomes.models import (
     AggregatedCount,
     Category,
     CrimeCode,
-    CrimeEvent,
     Indicator,
     SurveyIndicator,
     SurveyResult,
@@ -55,11 +54,10 @@ from drogscen.outcomes.models import (
 # Imported by name so that a test or benchmark can leave the recomputation out by
 # replacing ``importing.schedule_recompute_near`` / ``importing.schedule_recompute``.
 from drogscen.outcomes.recompute import schedule_recompute, schedule_recompute_near
-from drogscen.outcomes.upload_forms import EventOptionsForm
+from drogscen.outcomes.upload_forms import MAX_SOURCE, EventOptionsForm
 from drogscen.scenes.models import Scene
 
 EXAMPLES = 10
-MAX_SOURCE = CrimeEvent._meta.get_field("source").max_length
 
 
 # --------------------------------------------------------------------------- the county

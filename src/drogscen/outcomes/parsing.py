@@ -158,7 +158,7 @@ class _Problems:
 
 def _shown(values: pd.Series | np.ndarray, positions: np.ndarray) -> list[str]:
     raw = np.asarray(values, dtype=object)[positions]
-    return [imports._shown(v if not isinstance(v, str) else v.strip()) for v in raw]
+    return [imports.shown(v if not isinstance(v, str) else v.strip()) for v in raw]
 
 
 def _text(column: pd.Series) -> pd.Series:
@@ -239,7 +239,7 @@ def checked_crs(value: str, label: str) -> CRS:
         raise ImportRejected.of_file(
             label,
             _("unknown coordinate system %(crs)s; give an EPSG code such as EPSG:3006")
-            % {"crs": imports._shown(value)},
+            % {"crs": imports.shown(value)},
             field="--crs",
         ) from None
     if not (crs.is_projected or crs.is_geographic):
@@ -497,7 +497,7 @@ def _duplicates(problems: _Problems, out: pd.DataFrame, bad: np.ndarray) -> int:
             return [
                 _("%(id)s is given %(count)s times with different contents (rows %(rows)s)")
                 % {
-                    "id": imports._shown(i),
+                    "id": imports.shown(i),
                     "count": len(rows_of[i]),
                     "rows": ", ".join(map(str, rows_of[i][:10])),
                 }

@@ -11,7 +11,7 @@ from drogscen.core.imports import ImportRejected
 from drogscen.outcomes.models import CrimeEvent
 from drogscen.outcomes.parsing import TARGET_CRS, checked_crs
 
-MAX_SOURCE = CrimeEvent._meta.get_field("source").max_length
+MAX_SOURCE = CrimeEvent._meta.get_field("source").max_length  # importing.py checks the same
 
 
 class EventOptionsForm(forms.Form):

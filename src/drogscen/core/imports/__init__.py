@@ -19,7 +19,6 @@ from drogscen.core.imports.command import (
     command_rejection,
     command_summary,
     command_user,
-    progress,
 )
 from drogscen.core.imports.files import (
     MAX_IMPORT_BYTES,
@@ -59,8 +58,6 @@ from drogscen.core.imports.values import (
     text_value,
 )
 
-_shown = shown  # the name the importers used before the pipeline
-
 __all__ = [
     "MAX_IMPORT_BYTES",
     "MAX_REPORTED_PROBLEMS",
@@ -90,7 +87,6 @@ __all__ = [
     "is_blank",
     "line_label",
     "name_from_list",
-    "progress",
     "row_label",
     "run_import",
     "sha256",

@@ -148,18 +148,3 @@ def command_summary(result, *, label: str) -> str:
             "%(unchanged)s unchanged."
         )
     return message % counts
-
-
-def progress[T](iterable, *, total: int, desc: str, show: bool | None = None, stream=None):
-    """A bar over an iterable (the kinds not yet on `Progress`): shown when `show` is True,
-    or when it is None, there are more than PROGRESS_THRESHOLD items and stderr is a
-    terminal."""
-    stream = stream or sys.stderr
-    if show is None:
-        isatty = getattr(stream, "isatty", None)
-        show = total > PROGRESS_THRESHOLD and bool(isatty and isatty())
-    if not show:
-        return iter(iterable)
-    from tqdm import tqdm
-
-    return iter(tqdm(iterable, total=total, desc=desc, file=stream, unit="", leave=False))
